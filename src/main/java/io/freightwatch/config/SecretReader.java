@@ -1,0 +1,77 @@
+package io.freightwatch.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves secret references: {@code ${env:NAME}} reads an environment variable and {@code
+ * ${file:/path}} reads a file (a Kubernetes Secret volume, typically), trailing newline removed.
+ * Relative file paths are resolved against the configuration file's directory.
+ */
+final class SecretReader {
+
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]+)}");
+
+  private final Map<String, String> environment;
+  private final Path baseDirectory;
+
+  SecretReader(Map<String, String> environment, Path baseDirectory) {
+    this.environment = Map.copyOf(environment);
+    this.baseDirectory = baseDirectory;
+  }
+
+  /** Returns true when {@code text} contains a secret reference. */
+  static boolean isReference(String text) {
+    return REFERENCE.matcher(text).find();
+  }
+
+  /**
+   * Replaces every reference in the node's value. Records a problem naming the variable or file
+   * when it cannot be read and returns empty.
+   */
+  Optional<Secret> read(YamlNode node, String text) {
+    Matcher matcher = REFERENCE.matcher(text);
+    StringBuilder out = new StringBuilder();
+    String source = "inline";
+    while (matcher.find()) {
+      String kind = matcher.group(1);
+      String name = matcher.group(2).trim();
+      Optional<String> value = kind.equals("env") ? env(node, name) : file(node, name);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      source = kind + ":" + name;
+      matcher.appendReplacement(out, Matcher.quoteReplacement(value.get()));
+    }
+    matcher.appendTail(out);
+    return Optional.of(new Secret(out.toString(), source));
+  }
+
+  private Optional<String> env(YamlNode node, String name) {
+    String value = environment.get(name);
+    if (value == null) {
+      node.problem("environment variable " + name + " is not set; export it before starting the"
+          + " agent or remove the reference");
+      return Optional.empty();
+    }
+    return Optional.of(value);
+  }
+
+  private Optional<String> file(YamlNode node, String name) {
+    Path path = baseDirectory.resolve(name);
+    try {
+      String value = Files.readString(path, StandardCharsets.UTF_8);
+      return Optional.of(value.strip());
+    } catch (IOException e) {
+      node.problem("cannot read secret file " + path + " (" + e.getClass().getSimpleName()
+          + "); check that it exists and is readable by the agent");
+      return Optional.empty();
+    }
+  }
+}

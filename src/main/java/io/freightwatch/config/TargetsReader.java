@@ -1,0 +1,283 @@
+package io.freightwatch.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads the {@code targets} section: PostgreSQL, Odoo, Redis and Traefik targets. */
+final class TargetsReader {
+
+  private static final Pattern MATCH_NOTHING = Pattern.compile("(?!)");
+
+  private final SecretReader secrets;
+  private final Duration scrapeTimeout;
+  private final List<PostgresTarget> postgres = new ArrayList<>();
+  private final List<OdooTarget> odoo = new ArrayList<>();
+  private final List<RedisTarget> redis = new ArrayList<>();
+  private final List<TraefikTarget> traefik = new ArrayList<>();
+
+  TargetsReader(SecretReader secrets, Duration scrapeTimeout) {
+    this.secrets = secrets;
+    this.scrapeTimeout = scrapeTimeout;
+  }
+
+  void read(YamlNode targets) {
+    targets.allowOnly("postgres", "odoo", "redis", "traefik");
+    Set<String> names = new HashSet<>();
+    for (YamlNode item : targets.list("postgres")) {
+      readPostgres(item, names).ifPresent(postgres::add);
+    }
+    for (YamlNode item : targets.list("odoo")) {
+      readOdoo(item).ifPresent(odoo::add);
+    }
+    names.clear();
+    for (YamlNode item : targets.list("redis")) {
+      readRedis(item, names).ifPresent(redis::add);
+    }
+    names.clear();
+    for (YamlNode item : targets.list("traefik")) {
+      readTraefik(item, names).ifPresent(traefik::add);
+    }
+  }
+
+  List<PostgresTarget> postgres() {
+    return postgres;
+  }
+
+  List<OdooTarget> odoo() {
+    return odoo;
+  }
+
+  List<RedisTarget> redis() {
+    return redis;
+  }
+
+  List<TraefikTarget> traefik() {
+    return traefik;
+  }
+
+  private Optional<PostgresTarget> readPostgres(YamlNode item, Set<String> names) {
+    item.allowOnly("name", "cluster", "dsn", "password", "interval", "statement_timeout");
+    String name = uniqueName(item, names, "primary-eu1");
+    String cluster = item.string("cluster").orElse(name);
+    String dsnText = item.requiredString("dsn", "postgresql://freightwatch@db.example:5432/postgres");
+    Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
+    Duration statementTimeout = item.positiveDuration("statement_timeout", Duration.ofSeconds(5));
+    Optional<Secret> password = optionalSecret(item, "password");
+    if (dsnText.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlNode dsnNode = item.get("dsn").orElse(item);
+    boolean referenced = SecretReader.isReference(dsnText);
+    Optional<Secret> dsn = secrets.read(dsnNode, dsnText);
+    if (dsn.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ParsedUrl> parsed = parseUrl(dsnNode, dsn.get(), referenced,
+        Set.of("postgresql", "postgres"), 5432,
+        "postgresql://freightwatch@db.example:5432/postgres?sslmode=require");
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    ParsedUrl url = parsed.get();
+    Secret effectivePassword = password.orElse(url.password());
+    String database = url.path().isEmpty() ? "postgres" : url.path();
+    String user = url.user().isEmpty() ? "freightwatch" : url.user();
+    return Optional.of(new PostgresTarget(name, cluster, url.host(), url.port(), database, user,
+        effectivePassword, url.query(), interval, statementTimeout));
+  }
+
+  private Optional<OdooTarget> readOdoo(YamlNode item) {
+    item.allowOnly("server", "tenants", "discover", "interval");
+    String serverName = item.requiredString("server", "primary-eu1");
+    Optional<PostgresTarget> server =
+        postgres.stream().filter(p -> p.name().equals(serverName)).findFirst();
+    if (!serverName.isEmpty() && server.isEmpty()) {
+      item.get("server").ifPresent(n -> n.problem("got \"" + serverName
+          + "\"; no targets.postgres entry has this name; use one of "
+          + postgres.stream().map(PostgresTarget::name).toList()));
+    }
+    List<OdooTarget.Tenant> tenants = new ArrayList<>();
+    Set<String> tenantNames = new HashSet<>();
+    for (YamlNode tenantNode : item.list("tenants")) {
+      tenantNode.allowOnly("name", "database");
+      String database = tenantNode.requiredString("database", "odoo_acme");
+      String tenant = tenantNode.string("name").orElse(database);
+      if (!tenant.isEmpty() && !tenantNames.add(tenant)) {
+        tenantNode.problem("tenant \"" + tenant + "\" is listed twice; tenant names must be unique");
+      }
+      tenants.add(new OdooTarget.Tenant(tenant, database));
+    }
+    Optional<OdooTarget.Discovery> discovery = item.get("discover").map(this::readDiscovery);
+    if (tenants.isEmpty() && discovery.isEmpty()) {
+      item.problem("lists no tenants and has no discover section; add tenants: [{name: acme,"
+          + " database: odoo_acme}] or discover: {include: \"odoo_.*\"}");
+    }
+    Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
+    return server.map(s -> new OdooTarget(s, tenants, discovery, interval));
+  }
+
+  private OdooTarget.Discovery readDiscovery(YamlNode node) {
+    node.allowOnly("include", "exclude", "tenant_name", "refresh");
+    Pattern include = node.pattern("include").orElse(Pattern.compile(".*"));
+    Pattern exclude = node.pattern("exclude").orElse(MATCH_NOTHING);
+    Pattern tenantName = node.pattern("tenant_name").orElse(Pattern.compile("(?<tenant>.+)"));
+    Duration refresh = node.positiveDuration("refresh", Duration.ofMinutes(5));
+    return new OdooTarget.Discovery(include, exclude, tenantName, refresh);
+  }
+
+  private Optional<RedisTarget> readRedis(YamlNode item, Set<String> names) {
+    item.allowOnly("name", "url", "user", "password", "interval", "timeout");
+    String name = uniqueName(item, names, "sessions");
+    String urlText = item.requiredString("url", "redis://redis.example:6379");
+    Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
+    Duration timeout = item.positiveDuration("timeout", Duration.ofSeconds(5));
+    Optional<Secret> password = optionalSecret(item, "password");
+    if (urlText.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlNode urlNode = item.get("url").orElse(item);
+    boolean referenced = SecretReader.isReference(urlText);
+    Optional<ParsedUrl> parsed = secrets.read(urlNode, urlText).flatMap(secret ->
+        parseUrl(urlNode, secret, referenced, Set.of("redis", "rediss"), 6379,
+            "redis://redis.example:6379"));
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    ParsedUrl url = parsed.get();
+    String user = item.string("user").orElse(url.user());
+    return Optional.of(new RedisTarget(name, url.host(), url.port(), url.scheme().equals("rediss"),
+        user, password.orElse(url.password()), interval, timeout));
+  }
+
+  private Optional<TraefikTarget> readTraefik(YamlNode item, Set<String> names) {
+    item.allowOnly("name", "url", "interval", "window", "timeout", "services");
+    String name = uniqueName(item, names, "ingress");
+    String urlText = item.requiredString("url", "http://traefik.example:8080/metrics");
+    Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
+    Duration window = item.positiveDuration("window", Duration.ofMinutes(5));
+    Duration timeout = item.positiveDuration("timeout", scrapeTimeout);
+    if (window.compareTo(interval.multipliedBy(2)) < 0) {
+      item.get("window").ifPresent(n -> n.problem("got " + Durations.format(window)
+          + "; the window must span at least two scrape intervals (" + Durations.format(
+              interval.multipliedBy(2)) + ") to hold one increase"));
+    }
+    List<TraefikTarget.ServiceLabels> services = new ArrayList<>();
+    for (YamlNode service : item.list("services")) {
+      service.allowOnly("pattern", "labels");
+      Optional<Pattern> pattern = service.pattern("pattern");
+      if (pattern.isEmpty() && service.get("pattern").isEmpty()) {
+        service.problem("missing pattern; e.g. pattern: \"odoo-(?<tenant>[a-z0-9]+)-web@.*\"");
+      }
+      Map<String, String> labels = new LinkedHashMap<>(service.stringMap("labels"));
+      pattern.ifPresent(p -> services.add(new TraefikTarget.ServiceLabels(p, labels)));
+    }
+    if (urlText.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      URI url = new URI(urlText);
+      if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())
+          || url.getHost() == null) {
+        throw new URISyntaxException(urlText, "not an http(s) URL with a host");
+      }
+      return Optional.of(new TraefikTarget(name, url, interval, window, timeout, services));
+    } catch (URISyntaxException e) {
+      item.get("url").ifPresent(n -> n.problem("got \"" + urlText
+          + "\"; expected an http(s) URL such as http://traefik.example:8080/metrics"));
+      return Optional.empty();
+    }
+  }
+
+  private static String uniqueName(YamlNode item, Set<String> names, String example) {
+    String name = item.requiredString("name", example);
+    if (!name.isEmpty() && !names.add(name)) {
+      item.get("name").ifPresent(n -> n.problem("got \"" + name
+          + "\"; another target of this kind already has this name; names must be unique"));
+    }
+    return name;
+  }
+
+  private Optional<Secret> optionalSecret(YamlNode item, String key) {
+    Optional<YamlNode> node = item.get(key);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> text = node.get().asString();
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!SecretReader.isReference(text.get())) {
+      node.get().problem("<redacted> is written in the file; secrets must come from the"
+          + " environment or a file: use " + key + ": ${env:VARIABLE} or ${file:/path}");
+      return Optional.empty();
+    }
+    return secrets.read(node.get(), text.get());
+  }
+
+  /** Parses a server URL; a password written literally in the file is rejected. */
+  private static Optional<ParsedUrl> parseUrl(YamlNode node, Secret text, boolean referenced,
+      Set<String> schemes, int defaultPort, String example) {
+    String shown = referenced ? "the referenced value" : "\"" + text.reveal() + "\"";
+    URI uri;
+    try {
+      uri = new URI(text.reveal());
+    } catch (URISyntaxException e) {
+      node.problem("got " + redactUserInfo(shown) + "; not a valid URL (" + e.getReason()
+          + "); expected e.g. " + example);
+      return Optional.empty();
+    }
+    if (uri.getScheme() == null || !schemes.contains(uri.getScheme()) || uri.getHost() == null) {
+      node.problem("got " + redactUserInfo(shown) + "; expected a URL such as " + example);
+      return Optional.empty();
+    }
+    String user = "";
+    Secret password = Secret.NONE;
+    if (uri.getRawUserInfo() != null) {
+      String[] parts = uri.getRawUserInfo().split(":", 2);
+      user = decode(parts[0]);
+      if (parts.length == 2) {
+        if (!referenced) {
+          node.problem("the URL contains a password written in the file; remove it from the URL"
+              + " and set password: ${env:VARIABLE} or ${file:/path} instead");
+          return Optional.empty();
+        }
+        password = new Secret(decode(parts[1]), text.source());
+      }
+    }
+    int port = uri.getPort() == -1 ? defaultPort : uri.getPort();
+    String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+    Map<String, String> query = new LinkedHashMap<>();
+    if (uri.getRawQuery() != null) {
+      for (String pair : uri.getRawQuery().split("&")) {
+        if (!pair.isEmpty()) {
+          String[] kv = pair.split("=", 2);
+          query.put(decode(kv[0]), kv.length == 2 ? decode(kv[1]) : "");
+        }
+      }
+    }
+    return Optional.of(new ParsedUrl(uri.getScheme(), user, password, uri.getHost(), port, path,
+        query));
+  }
+
+  private static String redactUserInfo(String shown) {
+    return shown.replaceAll("//([^/@:]*):[^/@]*@", "//$1:<redacted>@");
+  }
+
+  private static String decode(String text) {
+    return URLDecoder.decode(text, StandardCharsets.UTF_8);
+  }
+
+  private record ParsedUrl(String scheme, String user, Secret password, String host, int port,
+      String path, Map<String, String> query) {}
+}

@@ -1,0 +1,96 @@
+package io.freightwatch.rules;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * State of one alert instance across evaluations. Each evaluation reports whether the condition
+ * holds, does not hold, or is unknown (the series' target failed its scrape, or a window has too
+ * few samples); an unknown result leaves the state as it is, so that a target outage neither
+ * resolves nor fires business alerts.
+ */
+final class AlertStateMachine {
+
+  /** What one evaluation found. */
+  enum Observation {
+    HOLDS,
+    CLEAR,
+    UNKNOWN
+  }
+
+  /** What changed in one evaluation; receivers are told about FIRED and RESOLVED. */
+  enum Transition {
+    NONE,
+    STARTED_PENDING,
+    FIRED,
+    RESOLVED,
+    /** The condition cleared while pending: the alert is dropped without notification. */
+    CANCELLED
+  }
+
+  private final Duration forDuration;
+  private AlertState state;
+  private Instant activeSince;
+  private Instant firingSince;
+  private Instant resolvedAt;
+
+  AlertStateMachine(Duration forDuration) {
+    this.forDuration = forDuration;
+  }
+
+  Transition observe(Observation observation, Instant now) {
+    if (observation == Observation.UNKNOWN) {
+      return Transition.NONE;
+    }
+    if (observation == Observation.HOLDS) {
+      if (state == null || state == AlertState.RESOLVED) {
+        state = AlertState.PENDING;
+        activeSince = now;
+        firingSince = null;
+        resolvedAt = null;
+        if (forDuration.isZero()) {
+          return fire(now);
+        }
+        return Transition.STARTED_PENDING;
+      }
+      if (state == AlertState.PENDING && !now.isBefore(activeSince.plus(forDuration))) {
+        return fire(now);
+      }
+      return Transition.NONE;
+    }
+    if (state == AlertState.PENDING) {
+      state = null;
+      return Transition.CANCELLED;
+    }
+    if (state == AlertState.FIRING) {
+      state = AlertState.RESOLVED;
+      resolvedAt = now;
+      return Transition.RESOLVED;
+    }
+    return Transition.NONE;
+  }
+
+  private Transition fire(Instant now) {
+    state = AlertState.FIRING;
+    firingSince = now;
+    return Transition.FIRED;
+  }
+
+  /** Current state; empty when inactive. */
+  Optional<AlertState> state() {
+    return Optional.ofNullable(state);
+  }
+
+  Instant activeSince() {
+    return activeSince;
+  }
+
+  Optional<Instant> firingSince() {
+    return Optional.ofNullable(firingSince);
+  }
+
+  Optional<Instant> resolvedAt() {
+    return Optional.ofNullable(resolvedAt);
+  }
+}

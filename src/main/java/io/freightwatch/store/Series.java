@@ -1,0 +1,129 @@
+package io.freightwatch.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalDouble;
+
+/**
+ * A read view of one stored series: identity, type, latest value and recent history. Views are
+ * only valid on the agent's event loop, during the call that obtained them.
+ */
+public final class Series {
+
+  private final SeriesKey key;
+  private final String owner;
+  private final SampleHistory history = new SampleHistory();
+  private MetricType type;
+  private String help;
+  private boolean present = true;
+  private boolean stale;
+
+  Series(SeriesKey key, MetricType type, String help, String owner) {
+    this.key = key;
+    this.type = type;
+    this.help = help;
+    this.owner = owner;
+  }
+
+  public SeriesKey key() {
+    return key;
+  }
+
+  public String name() {
+    return key.name();
+  }
+
+  public Labels labels() {
+    return key.labels();
+  }
+
+  public MetricType type() {
+    return type;
+  }
+
+  public String help() {
+    return help;
+  }
+
+  /** Whether the latest successful scrape of its target still returned this series. */
+  public boolean isPresent() {
+    return present;
+  }
+
+  /**
+   * Whether the series' target failed its latest scrape, so its latest value may be out of date.
+   * Rules hold alert states on stale series instead of resolving them.
+   */
+  public boolean isStale() {
+    return stale;
+  }
+
+  public double latestValue() {
+    return history.latestValue();
+  }
+
+  public Instant latestTime() {
+    return Instant.ofEpochMilli(history.latestTime());
+  }
+
+  /**
+   * Returns the increase of this counter over the samples in {@code (now - window, now]}: the sum
+   * of the differences between consecutive samples, where a decrease counts as a reset to zero so
+   * the new value is the increase. The first sample in the window is the baseline. Empty when the
+   * window holds fewer than two samples.
+   */
+  public OptionalDouble increase(Instant now, Duration window) {
+    long from = now.toEpochMilli() - window.toMillis();
+    long to = now.toEpochMilli();
+    double total = 0;
+    double previous = Double.NaN;
+    int counted = 0;
+    for (int i = 0; i < history.size(); i++) {
+      long time = history.timeAt(i);
+      if (time <= from || time > to) {
+        continue;
+      }
+      double value = history.valueAt(i);
+      if (Double.isNaN(value)) {
+        continue;
+      }
+      if (!Double.isNaN(previous)) {
+        total += value >= previous ? value - previous : value;
+      }
+      previous = value;
+      counted++;
+    }
+    return counted < 2 ? OptionalDouble.empty() : OptionalDouble.of(total);
+  }
+
+  /** Returns {@link #increase} divided by the window's length in seconds. */
+  public OptionalDouble rate(Instant now, Duration window) {
+    OptionalDouble increase = increase(now, window);
+    double seconds = window.toMillis() / 1000.0;
+    return increase.isPresent() ? OptionalDouble.of(increase.getAsDouble() / seconds) : increase;
+  }
+
+  String owner() {
+    return owner;
+  }
+
+  SampleHistory history() {
+    return history;
+  }
+
+  void update(MetricType newType, String newHelp, long timeMillis, double value) {
+    type = newType;
+    help = newHelp;
+    history.add(timeMillis, value);
+    present = true;
+    stale = false;
+  }
+
+  void markAbsent() {
+    present = false;
+  }
+
+  void markStale(boolean value) {
+    stale = value;
+  }
+}

@@ -1,0 +1,189 @@
+package io.freightwatch.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * In-memory store of every series the agent collected, with a bounded history per series for
+ * windowed functions. Each series belongs to one owner (a scrape target): a successful scrape
+ * replaces its owner's series, a failed scrape marks them stale and keeps their last values.
+ *
+ * <p>Not thread-safe: the agent's event loop owns the store, and other threads get snapshots.
+ */
+public final class SeriesStore {
+
+  private final Duration retention;
+  private final Map<SeriesKey, Series> series = new HashMap<>();
+  private final Map<String, Set<SeriesKey>> byOwner = new HashMap<>();
+  private final Map<String, List<Series>> byName = new HashMap<>();
+
+  /**
+   * @param retention how far back history is kept; windows longer than this see fewer samples
+   */
+  public SeriesStore(Duration retention) {
+    this.retention = retention;
+  }
+
+  public Duration retention() {
+    return retention;
+  }
+
+  /**
+   * Records a successful scrape of {@code owner}: every sample is appended to its series, and the
+   * owner's series missing from {@code samples} are marked absent. Two samples with the same key
+   * keep the last one.
+   */
+  public void applyScrape(String owner, List<Sample> samples, Instant time) {
+    long millis = time.toEpochMilli();
+    Set<SeriesKey> previous = byOwner.getOrDefault(owner, Set.of());
+    Set<SeriesKey> current = new HashSet<>(samples.size() * 2);
+    for (Sample sample : samples) {
+      SeriesKey key = sample.key();
+      Series existing = series.get(key);
+      if (existing == null) {
+        existing = new Series(key, sample.type(), sample.help(), owner);
+        series.put(key, existing);
+        byName.computeIfAbsent(key.name(), n -> new ArrayList<>()).add(existing);
+      } else if (!existing.owner().equals(owner)) {
+        // Two targets produced the same series; the later write wins, and it changes owners so
+        // that the failure of one target does not mark the other's data stale.
+        byOwner.getOrDefault(existing.owner(), new HashSet<>()).remove(key);
+        Series moved = new Series(key, sample.type(), sample.help(), owner);
+        replace(existing, moved);
+        existing = moved;
+      }
+      if (!existing.history().isEmpty() && existing.history().latestTime() >= millis) {
+        continue;
+      }
+      existing.update(sample.type(), sample.help(), millis, sample.value());
+      current.add(key);
+    }
+    for (SeriesKey key : previous) {
+      if (!current.contains(key)) {
+        Series gone = series.get(key);
+        if (gone != null) {
+          gone.markAbsent();
+          gone.markStale(false);
+          current.add(key);
+        }
+      }
+    }
+    byOwner.put(owner, current);
+    trim(current, time);
+  }
+
+  /** Marks every series of {@code owner} stale after a failed scrape. */
+  public void markFailed(String owner) {
+    for (SeriesKey key : byOwner.getOrDefault(owner, Set.of())) {
+      Series stale = series.get(key);
+      if (stale != null && stale.isPresent()) {
+        stale.markStale(true);
+      }
+    }
+  }
+
+  /** Forgets every series of {@code owner}, for example a tenant that was removed. */
+  public void removeOwner(String owner) {
+    for (SeriesKey key : byOwner.getOrDefault(owner, Set.of())) {
+      Series removed = series.remove(key);
+      if (removed != null) {
+        List<Series> named = byName.get(key.name());
+        named.remove(removed);
+        if (named.isEmpty()) {
+          byName.remove(key.name());
+        }
+      }
+    }
+    byOwner.remove(owner);
+  }
+
+  /**
+   * Returns the present series named {@code name} whose labels match every matcher. Stale series
+   * are included and say so.
+   */
+  public List<Series> select(String name, Collection<LabelMatcher> matchers) {
+    List<Series> named = byName.getOrDefault(name, List.of());
+    List<Series> result = new ArrayList<>();
+    for (Series candidate : named) {
+      if (!candidate.isPresent()) {
+        continue;
+      }
+      boolean matches = true;
+      for (LabelMatcher matcher : matchers) {
+        if (!matcher.matches(candidate.labels())) {
+          matches = false;
+          break;
+        }
+      }
+      if (matches) {
+        result.add(candidate);
+      }
+    }
+    return result;
+  }
+
+  /** Returns every present series, grouped by metric name. */
+  public Map<String, List<Series>> presentByName() {
+    Map<String, List<Series>> result = new HashMap<>();
+    byName.forEach((name, list) -> {
+      List<Series> present = new ArrayList<>(list.size());
+      for (Series candidate : list) {
+        if (candidate.isPresent()) {
+          present.add(candidate);
+        }
+      }
+      if (!present.isEmpty()) {
+        result.put(name, present);
+      }
+    });
+    return result;
+  }
+
+  public int size() {
+    return series.size();
+  }
+
+  private void replace(Series old, Series replacement) {
+    series.put(old.key(), replacement);
+    List<Series> named = byName.get(old.key().name());
+    named.set(named.indexOf(old), replacement);
+    for (int i = 0; i < old.history().size(); i++) {
+      replacement.history().add(old.history().timeAt(i), old.history().valueAt(i));
+    }
+  }
+
+  /**
+   * Drops the owner's samples past the retention, and its absent series once no sample of them is
+   * left inside it. Only the scraped owner's series are visited, so a scrape costs the same
+   * whatever the number of other targets.
+   */
+  private void trim(Set<SeriesKey> owned, Instant now) {
+    long oldest = now.minus(retention).toEpochMilli();
+    Iterator<SeriesKey> keys = owned.iterator();
+    while (keys.hasNext()) {
+      Series candidate = series.get(keys.next());
+      if (candidate == null) {
+        keys.remove();
+        continue;
+      }
+      candidate.history().trimBefore(oldest);
+      if (!candidate.isPresent() && candidate.history().latestTime() < oldest) {
+        keys.remove();
+        series.remove(candidate.key());
+        List<Series> named = byName.get(candidate.name());
+        named.remove(candidate);
+        if (named.isEmpty()) {
+          byName.remove(candidate.name());
+        }
+      }
+    }
+  }
+}
