@@ -1,0 +1,63 @@
+package io.freightwatch.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Checks the rule pack shipped in alert-rules/ and its runbooks. */
+class RulePackTest {
+
+  private static final Path RULES = Path.of("alert-rules");
+  private static final Path RUNBOOKS = Path.of("runbooks");
+
+  @Test
+  void shippedRulesLoadWithoutErrors() throws Exception {
+    List<RuleSpec> specs = new RuleFileReader().readDirectory(RULES);
+
+    assertThat(specs).extracting(RuleSpec::name).contains(
+        "carrier_label_backlog", "job_runner_stalled", "order_import_failures", "replica_lag",
+        "redis_evictions", "handheld_latency", "ingress_error_ratio");
+  }
+
+  @Test
+  void everyRuleHasItsRunbook() throws Exception {
+    for (RuleSpec spec : new RuleFileReader().readDirectory(RULES)) {
+      assertThat(spec.impact().runbook())
+          .as("runbook link of %s", spec.name())
+          .isEqualTo("runbooks/" + spec.name() + ".md");
+      assertThat(Path.of(spec.impact().runbook()))
+          .as("runbook of %s", spec.name())
+          .isRegularFile();
+    }
+  }
+
+  @Test
+  void everyRunbookBelongsToRule() throws Exception {
+    Set<String> rules = new RuleFileReader().readDirectory(RULES).stream()
+        .map(RuleSpec::name)
+        .collect(Collectors.toSet());
+    try (Stream<Path> files = Files.list(RUNBOOKS)) {
+      for (Path file : files.toList()) {
+        String rule = file.getFileName().toString().replaceFirst("\\.md$", "");
+        assertThat(rules).as("rule for runbook %s", file).contains(rule);
+      }
+    }
+  }
+
+  @Test
+  void everySummaryNamesTheAffectedThing() throws IOException, ConfigException {
+    for (RuleSpec spec : new RuleFileReader().readDirectory(RULES)) {
+      assertThat(spec.impact().summary().text())
+          .as("summary of %s", spec.name())
+          .containsAnyOf("$labels.tenant", "$labels.instance", "$labels.service",
+              "$labels.standby", "$labels.target");
+    }
+  }
+}
