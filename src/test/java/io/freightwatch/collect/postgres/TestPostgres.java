@@ -106,9 +106,21 @@ public final class TestPostgres implements AutoCloseable {
         "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=disable", properties);
   }
 
+  /** Returns 8 random hexadecimal digits that make database names of one test run unique. */
+  public static String uniqueSuffix() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
   /** Creates an empty database with a unique name starting with {@code fw_<purpose>_}. */
   public String createDatabase(String purpose) throws SQLException {
-    String name = "fw_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8);
+    return createNamedDatabase("fw_" + purpose + "_" + uniqueSuffix());
+  }
+
+  /** Creates an empty database called {@code name}, which must be a plain lower-case name. */
+  public String createNamedDatabase(String name) throws SQLException {
+    if (!name.matches("[a-z0-9_]+")) {
+      throw new IllegalArgumentException("test database name: got " + name + "; use [a-z0-9_]");
+    }
     try (Connection admin = admin("postgres");
         Statement statement = admin.createStatement()) {
       statement.execute("CREATE DATABASE " + name);
@@ -117,9 +129,14 @@ public final class TestPostgres implements AutoCloseable {
     return name;
   }
 
-  /** Creates a database holding the Odoo 17 tenant schema. */
+  /** Creates a database with a unique name holding the Odoo 17 tenant schema. */
   public String createOdooDatabase(String purpose) throws SQLException, IOException {
-    String name = createDatabase(purpose);
+    return createNamedOdooDatabase("fw_" + purpose + "_" + uniqueSuffix());
+  }
+
+  /** Creates a database called {@code name} holding the Odoo 17 tenant schema. */
+  public String createNamedOdooDatabase(String name) throws SQLException, IOException {
+    createNamedDatabase(name);
     String schema;
     try (InputStream in = TestPostgres.class.getResourceAsStream(ODOO_SCHEMA)) {
       if (in == null) {
@@ -167,6 +184,8 @@ public final class TestPostgres implements AutoCloseable {
     try (Connection admin = admin("postgres");
         Statement statement = admin.createStatement()) {
       for (String database : createdDatabases) {
+        // A template database cannot be dropped, and some tests turn theirs into one.
+        statement.execute("ALTER DATABASE " + database + " IS_TEMPLATE false");
         statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
       }
     }
