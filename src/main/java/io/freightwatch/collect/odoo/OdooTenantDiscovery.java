@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +62,8 @@ public final class OdooTenantDiscovery {
 
   /**
    * Lists the tenants on the worker pool, sorted by tenant name. The future fails when the server's
-   * database list cannot be read.
+   * database list cannot be read or no connection permit was free in time, and callers then keep
+   * their previous list.
    */
   public Future<List<OdooTenant>> discover(ScrapeContext context) {
     Duration permitWait = context.timeout().dividedBy(2);
@@ -77,6 +79,9 @@ public final class OdooTenantDiscovery {
 
   private List<OdooTenant> discoverBlocking(Duration permitWait) throws SQLException {
     Map<String, String> candidates = candidates(permitWait);
+    // NOTE: databases are read one after another, so a server with hundreds of tenants can take
+    // longer than the scrape timeout. Reading them in parallel, up to the connection cap, would
+    // shorten this.
     List<OdooTenant> tenants = new ArrayList<>();
     for (Map.Entry<String, String> candidate : candidates.entrySet()) {
       String database = candidate.getKey();
@@ -145,15 +150,23 @@ public final class OdooTenantDiscovery {
         });
   }
 
-  /** Returns the modules, or empty for a database without Odoo's tables or one that failed. */
+  /**
+   * Returns the modules, or empty for a database without Odoo's tables or one that failed.
+   *
+   * @throws SQLTransientConnectionException when no connection permit was free in time
+   */
   private Optional<InstalledModules> readModules(
-      String database, boolean explicit, Duration permitWait) {
+      String database, boolean explicit, Duration permitWait) throws SQLException {
     try {
       Optional<InstalledModules> modules =
           sessions.withConnection(
               target.server(), database, permitWait, OdooTenantDiscovery::readIfOdoo);
       reportedFailures.remove(database);
       return modules;
+    } catch (SQLTransientConnectionException noPermit) {
+      // Every connection of the agent is busy: this says nothing about the database, so the
+      // whole discovery fails and the caller keeps its previous tenant list.
+      throw noPermit;
     } catch (SQLException failure) {
       boolean firstReport = reportedFailures.add(database);
       String outcome = explicit ? "kept explicit tenant without modules" : "skipped database";

@@ -1,16 +1,22 @@
 package io.freightwatch.collect.odoo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.freightwatch.collect.postgres.PgSessions;
 import io.freightwatch.collect.postgres.ScrapeHarness;
 import io.freightwatch.collect.postgres.TestPostgres;
 import io.freightwatch.config.OdooTarget;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,6 +139,50 @@ class OdooTenantDiscoveryIT {
 
       assertThat(tenants).hasSize(2);
       assertThat(sessions.usage().open()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void busySessionsFailDiscovery() throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    ExecutorService holder = Executors.newSingleThreadExecutor();
+    try (PgSessions sessions = new PgSessions(1);
+        ScrapeHarness shortScrapes = new ScrapeHarness(Duration.ofSeconds(1))) {
+      OdooTarget target = target(List.of(new OdooTarget.Tenant("initech", explicitDatabase)), null);
+      holder.submit(
+          () ->
+              sessions.withConnection(
+                  target.server(),
+                  "postgres",
+                  Duration.ofSeconds(5),
+                  connection -> {
+                    holding.countDown();
+                    try {
+                      return finish.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException interrupted) {
+                      Thread.currentThread().interrupt();
+                      return false;
+                    }
+                  }));
+      assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+
+      Throwable failure =
+          catchThrowable(
+              () ->
+                  shortScrapes.await(
+                      () ->
+                          new OdooTenantDiscovery(target, sessions)
+                              .discover(shortScrapes.context())));
+
+      assertThat(failure).isInstanceOf(ScrapeHarness.ScrapeFailed.class);
+      assertThat(failure.getCause())
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining(
+              "no PostgreSQL connection free for target test-pg database " + explicitDatabase);
+    } finally {
+      finish.countDown();
+      holder.shutdown();
     }
   }
 
