@@ -25,10 +25,11 @@ import java.util.TreeSet;
  * Scrapes one Odoo tenant database: its version and watched modules at every scrape, and, when OCA
  * {@code queue_job} is installed, queue depth, oldest job ages and failures per channel.
  *
- * <p>Every series carries the labels {@code tenant} and {@code cluster}. A tenant without {@code
- * queue_job} emits only {@code freightwatch_odoo_tenant_info} and {@code
- * freightwatch_odoo_module_installed}. The sessions are read-only and the queries are plain
- * SELECTs, which take no row locks, so the job runner and crons never wait for the agent.
+ * <p>Every series carries the labels {@code tenant} and {@code cluster}. Jobs whose {@code channel}
+ * column is NULL are reported without a {@code channel} label. A tenant without {@code queue_job}
+ * emits only {@code freightwatch_odoo_tenant_info} and {@code freightwatch_odoo_module_installed}.
+ * The sessions are read-only and the queries are plain SELECTs, which take no row locks, so the job
+ * runner and crons never wait for the agent.
  */
 public final class OdooQueueCollector implements Collector {
 

@@ -118,15 +118,18 @@ public final class PgSessions implements AutoCloseable {
     }
     SessionKey key = new SessionKey(target, database);
     Connection connection = obtain(key, System.nanoTime() + maxWait.toNanos(), maxWait);
-    T result;
+    boolean succeeded = false;
     try {
-      result = work.run(connection);
-    } catch (SQLException | RuntimeException failure) {
-      discard(key, connection);
-      throw failure;
+      T result = work.run(connection);
+      succeeded = true;
+      return result;
+    } finally {
+      if (succeeded) {
+        release(key, connection);
+      } else {
+        discard(key, connection);
+      }
     }
-    release(key, connection);
-    return result;
   }
 
   /** Returns the current number of open and idle connections. */

@@ -101,6 +101,9 @@ public final class RedisCollector implements Collector {
     return connected(caller)
         .compose(open -> Future.fromCompletionStage(open.async().info(), caller))
         .map(reply -> RedisSamples.of(labels, RedisInfo.parse(reply), hitRatio))
+        // Connect and command each have the target's timeout, so together they may need twice
+        // that. This bounds the whole scrape by the scheduler's limit.
+        .timeout(context.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .recover(failure -> Future.failedFuture(describe(failure)));
   }
 
@@ -130,6 +133,10 @@ public final class RedisCollector implements Collector {
     return Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri), caller)
         .onSuccess(
             open -> {
+              if (closed) {
+                open.closeAsync();
+                return;
+              }
               connection = open;
               LOG.info("redis connected; target={} address={}", target.name(), target.address());
             });
