@@ -164,7 +164,7 @@ public final class OdooTenantDiscovery {
       reportedFailures.remove(database);
       return modules;
     } catch (SQLTransientConnectionException noPermit) {
-      // Every connection of the agent is busy: this says nothing about the database, so the
+      // Every connection of the agent is busy, which is unrelated to this database. So the
       // whole discovery fails and the caller keeps its previous tenant list.
       throw noPermit;
     } catch (SQLException failure) {
