@@ -1,0 +1,193 @@
+package io.freightwatch.collect.odoo;
+
+import io.freightwatch.collect.ScrapeContext;
+import io.freightwatch.collect.postgres.PgScrapeFailures;
+import io.freightwatch.collect.postgres.PgSessions;
+import io.freightwatch.config.OdooTarget;
+import io.freightwatch.config.PostgresTarget;
+import io.vertx.core.Future;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the Odoo tenant databases of one {@link OdooTarget}: its explicit tenants, always, plus
+ * every database of the server that allows connections, is not a template, matches the discovery
+ * patterns and has a {@code public.ir_module_module} table.
+ *
+ * <p>The include and exclude patterns must match the whole database name. A discovered database
+ * that cannot be read is skipped with a warning, while an explicit tenant that cannot be read is
+ * still returned, with an empty version and no modules, so that its scrapes report the failure.
+ */
+public final class OdooTenantDiscovery {
+
+  private static final String DATABASES_SQL =
+      """
+      SELECT datname
+      FROM pg_database
+      WHERE datallowconn AND NOT datistemplate
+      ORDER BY datname
+      """;
+
+  private static final Logger LOG = LoggerFactory.getLogger(OdooTenantDiscovery.class);
+
+  private final OdooTarget target;
+  private final PgSessions sessions;
+  // Databases already reported as unreadable, so a refresh repeats the warning at DEBUG only.
+  private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param target the server, its explicit tenants and its discovery patterns
+   * @param sessions the agent's shared sessions
+   */
+  public OdooTenantDiscovery(OdooTarget target, PgSessions sessions) {
+    this.target = Objects.requireNonNull(target, "target");
+    this.sessions = Objects.requireNonNull(sessions, "sessions");
+  }
+
+  /**
+   * Lists the tenants on the worker pool, sorted by tenant name. The future fails when the server's
+   * database list cannot be read or no connection permit was free in time, and callers then keep
+   * their previous list.
+   */
+  public Future<List<OdooTenant>> discover(ScrapeContext context) {
+    Duration permitWait = context.timeout().dividedBy(2);
+    PostgresTarget server = target.server();
+    return context
+        .blocking(() -> discoverBlocking(permitWait))
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    PgScrapeFailures.describe(
+                        server, server.database(), context.timeout(), failure)));
+  }
+
+  private List<OdooTenant> discoverBlocking(Duration permitWait) throws SQLException {
+    Map<String, String> candidates = candidates(permitWait);
+    // NOTE: databases are read one after another, so a server with hundreds of tenants can take
+    // longer than the scrape timeout. Reading them in parallel, up to the connection cap, would
+    // shorten this.
+    List<OdooTenant> tenants = new ArrayList<>();
+    for (Map.Entry<String, String> candidate : candidates.entrySet()) {
+      String database = candidate.getKey();
+      boolean explicit = isExplicit(database);
+      Optional<InstalledModules> modules = readModules(database, explicit, permitWait);
+      if (modules.isPresent()) {
+        InstalledModules found = modules.get();
+        tenants.add(
+            new OdooTenant(candidate.getValue(), database, found.baseVersion(), found.installed()));
+      } else if (explicit) {
+        tenants.add(new OdooTenant(candidate.getValue(), database, "", Set.of()));
+      }
+    }
+    tenants.sort(Comparator.comparing(OdooTenant::name));
+    return List.copyOf(tenants);
+  }
+
+  /** Returns database name to tenant name, explicit tenants first. */
+  private Map<String, String> candidates(Duration permitWait) throws SQLException {
+    Map<String, String> candidates = new LinkedHashMap<>();
+    Set<String> tenantNames = new HashSet<>();
+    for (OdooTarget.Tenant tenant : target.tenants()) {
+      candidates.put(tenant.database(), tenant.name());
+      tenantNames.add(tenant.name());
+    }
+    if (target.discovery().isEmpty()) {
+      return candidates;
+    }
+    OdooTarget.Discovery discovery = target.discovery().get();
+    for (String database : listDatabases(permitWait)) {
+      if (candidates.containsKey(database)
+          || !discovery.include().matcher(database).matches()
+          || discovery.exclude().matcher(database).matches()) {
+        continue;
+      }
+      String tenantName = discovery.tenantFor(database);
+      if (!tenantNames.add(tenantName)) {
+        LOG.warn(
+            "odoo discovery skipped database with a duplicate tenant name; server={} database={}"
+                + " tenant={}",
+            target.server().name(),
+            database,
+            tenantName);
+        continue;
+      }
+      candidates.put(database, tenantName);
+    }
+    return candidates;
+  }
+
+  private List<String> listDatabases(Duration permitWait) throws SQLException {
+    PostgresTarget server = target.server();
+    return sessions.withConnection(
+        server,
+        server.database(),
+        permitWait,
+        connection -> {
+          List<String> names = new ArrayList<>();
+          try (Statement statement = connection.createStatement();
+              ResultSet row = statement.executeQuery(DATABASES_SQL)) {
+            while (row.next()) {
+              names.add(row.getString(1));
+            }
+          }
+          return names;
+        });
+  }
+
+  /**
+   * Returns the modules, or empty for a database without Odoo's tables or one that failed.
+   *
+   * @throws SQLTransientConnectionException when no connection permit was free in time
+   */
+  private Optional<InstalledModules> readModules(
+      String database, boolean explicit, Duration permitWait) throws SQLException {
+    try {
+      Optional<InstalledModules> modules =
+          sessions.withConnection(
+              target.server(), database, permitWait, OdooTenantDiscovery::readIfOdoo);
+      reportedFailures.remove(database);
+      return modules;
+    } catch (SQLTransientConnectionException noPermit) {
+      // Every connection of the agent is busy, which is unrelated to this database. So the
+      // whole discovery fails and the caller keeps its previous tenant list.
+      throw noPermit;
+    } catch (SQLException failure) {
+      boolean firstReport = reportedFailures.add(database);
+      String outcome = explicit ? "kept explicit tenant without modules" : "skipped database";
+      String format = "odoo discovery {}; server={} database={} error={}";
+      if (firstReport) {
+        LOG.warn(format, outcome, target.server().name(), database, failure.getMessage());
+      } else {
+        LOG.debug(format, outcome, target.server().name(), database, failure.getMessage());
+      }
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<InstalledModules> readIfOdoo(Connection connection) throws SQLException {
+    if (!InstalledModules.hasModuleTable(connection)) {
+      return Optional.empty();
+    }
+    return Optional.of(InstalledModules.read(connection));
+  }
+
+  private boolean isExplicit(String database) {
+    return target.tenants().stream().anyMatch(tenant -> tenant.database().equals(database));
+  }
+}
