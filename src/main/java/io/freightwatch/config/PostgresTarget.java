@@ -47,10 +47,13 @@ public record PostgresTarget(
   public String jdbcUrl(String db) {
     StringBuilder url = new StringBuilder("jdbc:postgresql://");
     url.append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port);
-    url.append('/').append(db);
+    url.append('/').append(java.net.URLEncoder.encode(db, java.nio.charset.StandardCharsets.UTF_8));
     char separator = '?';
     for (Map.Entry<String, String> option : new java.util.TreeMap<>(options).entrySet()) {
-      url.append(separator).append(option.getKey()).append('=').append(option.getValue());
+      url.append(separator)
+          .append(java.net.URLEncoder.encode(option.getKey(), java.nio.charset.StandardCharsets.UTF_8))
+          .append('=')
+          .append(java.net.URLEncoder.encode(option.getValue(), java.nio.charset.StandardCharsets.UTF_8));
       separator = '&';
     }
     return url.toString();
