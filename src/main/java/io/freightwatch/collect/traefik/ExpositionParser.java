@@ -466,10 +466,10 @@ public final class ExpositionParser {
         (family.type == FamilyType.HISTOGRAM || family.type == FamilyType.GAUGE_HISTOGRAM)
             && name.endsWith("_bucket");
     boolean isQuantile = family.type == FamilyType.SUMMARY && name.equals(family.name);
-    String label = isBucket ? "le" : isQuantile ? "quantile" : null;
-    if (label == null) {
+    if (!isBucket && !isQuantile) {
       return;
     }
+    String label = isBucket ? "le" : "quantile";
     String bound = labels.get(label);
     if (bound.isEmpty()) {
       throw failAt(nameStart, "a label " + label + " on " + name);
