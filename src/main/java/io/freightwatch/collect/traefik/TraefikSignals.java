@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * error ratio or latency. Open connections are left out when the target exposes neither the v2 nor
  * the v3 family.
  *
- * <p>Not thread-safe: one instance belongs to one collector and is used on its context.
+ * <p>Not thread-safe: one instance belongs to one collector, which serializes calls.
  */
 public final class TraefikSignals {
 
@@ -200,13 +200,14 @@ public final class TraefikSignals {
   }
 
   private void addOpenConnections(Map<String, Double> byEntrypoint, List<Sample> samples) {
-    byEntrypoint.forEach(
-        (entrypoint, value) ->
-            samples.add(
-                Sample.gauge(
-                    OPEN_CONNECTIONS,
-                    "Open connections per entry point (v3 TCP connections, v2 HTTP requests).",
-                    value,
-                    Labels.of("instance", target.name(), "entrypoint", entrypoint))));
+    new TreeMap<>(byEntrypoint)
+        .forEach(
+            (entrypoint, value) ->
+                samples.add(
+                    Sample.gauge(
+                        OPEN_CONNECTIONS,
+                        "Open connections per entry point (v3 TCP connections, v2 HTTP requests).",
+                        value,
+                        Labels.of("instance", target.name(), "entrypoint", entrypoint))));
   }
 }
