@@ -474,4 +474,30 @@ class ExpositionParserTest {
               assertThat(error.expected()).isEqualTo("a label value in double quotes after b=");
             });
   }
+
+  @Test
+  void parsesFiftyThousandSeriesScrape() {
+    StringBuilder text = new StringBuilder("# TYPE traefik_service_requests_total counter\n");
+    for (int service = 0; service < 10_000; service++) {
+      for (String code : List.of("200", "201", "404", "502", "503")) {
+        text.append("traefik_service_requests_total{code=\"")
+            .append(code)
+            .append("\",method=\"GET\",protocol=\"http\",service=\"odoo-t")
+            .append(service)
+            .append("@kubernetes\"} ")
+            .append(service * 10L + code.charAt(2))
+            .append('\n');
+      }
+    }
+
+    Exposition exposition = ExpositionParser.parse(text.toString(), PROMETHEUS_TEXT);
+
+    List<ParsedSample> samples = exposition.samples("traefik_service_requests_total");
+    assertThat(exposition.sampleCount()).isEqualTo(50_000);
+    assertThat(samples.get(49_999).labels().get("service")).isEqualTo("odoo-t9999@kubernetes");
+    assertThat(samples.get(49_999).value()).isEqualTo(99_990 + '3');
+    // Repeated label values come from the parser's pool, one String per distinct text.
+    assertThat(samples.get(49_999).labels().get("method"))
+        .isSameAs(samples.get(0).labels().get("method"));
+  }
 }
