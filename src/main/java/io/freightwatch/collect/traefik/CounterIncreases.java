@@ -32,6 +32,9 @@ import java.util.OptionalDouble;
  */
 public final class CounterIncreases<K> {
 
+  // NOTE: the state lives in memory only, so the first scrape after an agent restart is a
+  // baseline again and one interval of increases is lost. Persisting the values together with
+  // process_start_time_seconds, and trusting them only when that time still matches, would fix it.
   private Map<K, Double> previous = Map.of();
   private OptionalDouble lastStartTimeSeconds = OptionalDouble.empty();
   private boolean hasBaseline;

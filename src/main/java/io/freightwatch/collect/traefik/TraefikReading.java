@@ -42,6 +42,9 @@ record TraefikReading(
 
   /** Picks the series the signals need out of a parsed scrape. */
   static TraefikReading from(Exposition exposition) {
+    // NOTE: backend health (traefik_service_server_up) is not read, because the signal catalogue
+    // names no signal for it. In v3 its service label is a hash, so a health signal would have to
+    // name the application through the url label and a backend inventory the target lacks.
     return new TraefikReading(
         processStartTime(exposition),
         requests(exposition),
