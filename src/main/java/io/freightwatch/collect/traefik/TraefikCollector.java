@@ -137,7 +137,7 @@ public final class TraefikCollector implements Collector {
     long sequence = ++repliesReceived;
     Buffer body = response.body() == null ? Buffer.buffer() : response.body();
     if (response.statusCode() != 200) {
-      String status = "returned HTTP " + response.statusCode() + ": " + excerpt(head(body));
+      String status = "returned HTTP " + response.statusCode() + ": " + excerpt(body);
       return Future.failedFuture(failure(status, null));
     }
     ExpositionFormat format;
@@ -191,12 +191,6 @@ public final class TraefikCollector implements Collector {
     return failure("processing the reply failed: " + error.getMessage(), error);
   }
 
-  /** Decodes at most twice the excerpt length of a body, enough for {@link #excerpt}. */
-  private static String head(Buffer body) {
-    int length = Math.min(body.length(), 2 * BODY_EXCERPT_CHARS);
-    return body.getString(0, length, StandardCharsets.UTF_8.name());
-  }
-
   private TraefikScrapeException requestFailure(Throwable cause, long timeoutMillis) {
     if (cause instanceof TimeoutException) {
       return failure("timed out after " + timeoutMillis + " ms", cause);
@@ -208,16 +202,19 @@ public final class TraefikCollector implements Collector {
     return new TraefikScrapeException(id + ": GET " + displayUrl + " " + problem, cause);
   }
 
-  /** Cuts a reply body to a fixed length on one line, so that it fits a log line. */
-  static String excerpt(String body) {
-    // Cut before normalizing, so that a large body costs no more than a short one.
-    String head =
-        body.length() > 2 * BODY_EXCERPT_CHARS ? body.substring(0, 2 * BODY_EXCERPT_CHARS) : body;
-    String oneLine = head.strip().replaceAll("\\s+", " ");
-    if (oneLine.isEmpty()) {
+  /**
+   * Cuts a reply body to {@value #BODY_EXCERPT_CHARS} characters on one line, so that it fits a log
+   * line, and marks a cut with "...".
+   */
+  static String excerpt(Buffer body) {
+    // Only the start of the body is decoded, so that a large body costs no more than a short one.
+    int decoded = Math.min(body.length(), 2 * BODY_EXCERPT_CHARS);
+    String oneLine =
+        body.getString(0, decoded, StandardCharsets.UTF_8.name()).strip().replaceAll("\\s+", " ");
+    if (oneLine.isEmpty() && decoded == body.length()) {
       return "(empty body)";
     }
-    if (oneLine.length() <= BODY_EXCERPT_CHARS && head.length() == body.length()) {
+    if (oneLine.length() <= BODY_EXCERPT_CHARS && decoded == body.length()) {
       return oneLine;
     }
     return oneLine.substring(0, Math.min(oneLine.length(), BODY_EXCERPT_CHARS)) + "...";

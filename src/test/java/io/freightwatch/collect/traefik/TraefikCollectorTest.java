@@ -70,6 +70,7 @@ class TraefikCollectorTest {
   private Reply reply = new Reply(200, TEXT_CONTENT_TYPE, "");
   private ScrapeContext scrapeContext;
   private int port;
+  private HttpServer server;
 
   @AfterEach
   void closeCollectors() {
@@ -283,6 +284,35 @@ class TraefikCollectorTest {
   }
 
   @Test
+  void failsWhenConnectionRefused(VertxTestContext test) {
+    startServer()
+        .compose(ignored -> server.close())
+        .compose(
+            ignored -> scrape(collector(target(Duration.ofSeconds(60), Duration.ofSeconds(5)))))
+        .onComplete(
+            test.failing(
+                error ->
+                    test.verify(
+                        () -> {
+                          assertThat(error.getMessage())
+                              .startsWith("traefik/edge: GET " + url() + " failed: ")
+                              .contains("Connection refused");
+                          test.completeNow();
+                        })));
+  }
+
+  @Test
+  void cutsReplyBodyExcerpts() {
+    assertThat(TraefikCollector.excerpt(Buffer.buffer("x".repeat(1000))))
+        .isEqualTo("x".repeat(200) + "...");
+    assertThat(TraefikCollector.excerpt(Buffer.buffer("  Bad\r\n\tGateway \n")))
+        .isEqualTo("Bad Gateway");
+    assertThat(TraefikCollector.excerpt(Buffer.buffer("short" + " ".repeat(500))))
+        .isEqualTo("short...");
+    assertThat(TraefikCollector.excerpt(Buffer.buffer())).isEqualTo("(empty body)");
+  }
+
+  @Test
   void namesTargetAndInterval() {
     TraefikCollector collector = collector(target(Duration.ofSeconds(60), Duration.ofSeconds(5)));
 
@@ -341,7 +371,7 @@ class TraefikCollectorTest {
     scrapeContext =
         new ScrapeContext(
             vertx, vertx.createSharedWorkerExecutor("traefik-test"), clock, Duration.ofSeconds(10));
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions()).requestHandler(this::serve);
+    server = vertx.createHttpServer(new HttpServerOptions()).requestHandler(this::serve);
     return server
         .listen(0, "127.0.0.1")
         .map(
