@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * TraefikSignals}. Each scrape is one HTTP GET through a Vert.x {@link WebClient} that is created
  * from the scrape context's Vert.x on the first scrape and reused after that. The request prefers
  * Prometheus text to OpenMetrics, accepts gzip, and is bounded by the shorter of the target's
- * timeout and the scrape's timeout.
+ * timeout and the scrape's timeout. Processing the reply gets what is left of the scrape's timeout,
+ * so the whole scrape completes within it.
  *
  * <p>The scrape fails when the request fails or times out, the reply is not HTTP 200, its
  * Content-Type is not a supported text format, or its body does not parse. The message names the
@@ -88,6 +89,7 @@ public final class TraefikCollector implements Collector {
    */
   @Override
   public Future<List<Sample>> scrape(ScrapeContext context) {
+    long deadlineNanos = System.nanoTime() + context.timeout().toNanos();
     long timeoutMillis =
         Math.max(1, Math.min(target.timeout().toMillis(), context.timeout().toMillis()));
     Future<HttpResponse<Buffer>> reply =
@@ -106,7 +108,7 @@ public final class TraefikCollector implements Collector {
           if (result.failed()) {
             return Future.failedFuture(requestFailure(result.cause(), timeoutMillis));
           }
-          return process(result.result(), context);
+          return process(result.result(), context, deadlineNanos);
         });
   }
 
@@ -130,9 +132,10 @@ public final class TraefikCollector implements Collector {
 
   /**
    * Checks the status and Content-Type on the event loop, then parses the body and updates the
-   * signals on the worker pool.
+   * signals on the worker pool within what is left of the scrape's timeout.
    */
-  private Future<List<Sample>> process(HttpResponse<Buffer> response, ScrapeContext context) {
+  private Future<List<Sample>> process(
+      HttpResponse<Buffer> response, ScrapeContext context, long deadlineNanos) {
     Instant scrapedAt = context.clock().instant();
     long sequence = ++repliesReceived;
     Buffer body = response.body() == null ? Buffer.buffer() : response.body();
@@ -147,8 +150,10 @@ public final class TraefikCollector implements Collector {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(failure("invalid reply: " + e.getMessage(), e));
     }
+    long remainingMillis = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
     return context
         .blocking(() -> parseAndUpdate(body, format, scrapedAt, sequence))
+        .timeout(remainingMillis, TimeUnit.MILLISECONDS)
         .recover(error -> Future.failedFuture(processingFailure(error, context)));
   }
 
@@ -186,7 +191,10 @@ public final class TraefikCollector implements Collector {
     }
     if (error instanceof TimeoutException) {
       return failure(
-          "processing the reply timed out after " + context.timeout().toMillis() + " ms", error);
+          "processing the reply timed out: the scrape timeout of "
+              + context.timeout().toMillis()
+              + " ms ran out",
+          error);
     }
     return failure("processing the reply failed: " + error.getMessage(), error);
   }
