@@ -1,0 +1,147 @@
+package io.freightwatch.cli;
+
+import io.freightwatch.collect.CollectorScheduler;
+import io.freightwatch.collect.ScrapeContext;
+import io.freightwatch.collect.TargetId;
+import io.freightwatch.collect.odoo.OdooQueueCollector;
+import io.freightwatch.collect.odoo.OdooTenant;
+import io.freightwatch.collect.odoo.OdooTenantDiscovery;
+import io.freightwatch.collect.postgres.PgSessions;
+import io.freightwatch.collect.postgres.PostgresCollector;
+import io.freightwatch.collect.redis.RedisCollector;
+import io.freightwatch.collect.traefik.TraefikCollector;
+import io.freightwatch.config.AgentConfig;
+import io.freightwatch.config.OdooTarget;
+import io.freightwatch.config.PostgresTarget;
+import io.freightwatch.config.RedisTarget;
+import io.freightwatch.config.TraefikTarget;
+import io.lettuce.core.resource.ClientResources;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the collectors of every configured target: one per PostgreSQL server, Odoo tenant,
+ * Redis server and Traefik endpoint. Odoo targets with a {@code discover} section list their
+ * server's databases on start and every refresh interval, adding and removing tenant collectors.
+ */
+public final class DefaultCollectorFactory implements CollectorFactory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultCollectorFactory.class);
+
+  private PgSessions sessions;
+  private ClientResources redisResources;
+  private Vertx vertx;
+  private final List<Long> timers = new ArrayList<>();
+
+  @Override
+  public void create(AgentConfig config, ScrapeContext context, CollectorScheduler scheduler) {
+    this.vertx = context.vertx();
+    sessions = new PgSessions(config.agent().maxDatabaseConnections());
+    for (PostgresTarget target : config.postgres()) {
+      scheduler.add(new PostgresCollector(target, sessions));
+    }
+    for (OdooTarget target : config.odoo()) {
+      for (OdooTarget.Tenant tenant : target.tenants()) {
+        scheduler.add(new OdooQueueCollector(target.server(), tenant, sessions, target.interval()));
+      }
+      target.discovery().ifPresent(discovery -> {
+        TenantDiscovery task = new TenantDiscovery(target, context, scheduler);
+        task.run();
+        timers.add(vertx.setPeriodic(discovery.refresh().toMillis(), id -> task.run()));
+      });
+    }
+    if (!config.redis().isEmpty()) {
+      redisResources = RedisCollector.createClientResources();
+      for (RedisTarget target : config.redis()) {
+        scheduler.add(new RedisCollector(target, redisResources));
+      }
+    }
+    for (TraefikTarget target : config.traefik()) {
+      scheduler.add(new TraefikCollector(target));
+    }
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (vertx != null) {
+      timers.forEach(vertx::cancelTimer);
+    }
+    if (sessions != null) {
+      sessions.close();
+    }
+    if (redisResources == null) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> shutdown = Promise.promise();
+    redisResources.shutdown(0, 2, TimeUnit.SECONDS)
+        .addListener(done -> shutdown.complete());
+    return shutdown.future();
+  }
+
+  /** Keeps the tenant collectors of one Odoo target in line with its server's databases. */
+  private final class TenantDiscovery {
+    private final OdooTarget target;
+    private final ScrapeContext context;
+    private final CollectorScheduler scheduler;
+    private final OdooTenantDiscovery discovery;
+    private final Set<String> discovered = new HashSet<>();
+    private boolean running;
+
+    TenantDiscovery(OdooTarget target, ScrapeContext context, CollectorScheduler scheduler) {
+      this.target = target;
+      this.context = context;
+      this.scheduler = scheduler;
+      this.discovery = new OdooTenantDiscovery(target, sessions);
+    }
+
+    void run() {
+      if (running) {
+        return;
+      }
+      running = true;
+      discovery.discover(context)
+          .onComplete(result -> {
+            running = false;
+            if (result.failed()) {
+              LOG.warn("tenant discovery failed server={} error=\"{}\"; keeping {} known tenants",
+                  target.server().name(), result.cause().getMessage(), discovered.size());
+              return;
+            }
+            apply(result.result());
+          });
+    }
+
+    private void apply(List<OdooTenant> tenants) {
+      Set<String> explicit = new HashSet<>();
+      target.tenants().forEach(t -> explicit.add(t.name()));
+      Set<String> current = new HashSet<>();
+      for (OdooTenant tenant : tenants) {
+        current.add(tenant.name());
+        if (explicit.contains(tenant.name()) || discovered.contains(tenant.name())) {
+          continue;
+        }
+        discovered.add(tenant.name());
+        scheduler.add(new OdooQueueCollector(target.server(), tenant.tenant(), sessions,
+            target.interval()));
+        LOG.info("tenant discovered server={} tenant={} database={} version={}",
+            target.server().name(), tenant.name(), tenant.database(), tenant.baseVersion());
+      }
+      for (String gone : new ArrayList<>(discovered)) {
+        if (!current.contains(gone)) {
+          discovered.remove(gone);
+          scheduler.remove(new TargetId("odoo", gone));
+          LOG.info("tenant removed server={} tenant={} reason=database_gone",
+              target.server().name(), gone);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package io.freightwatch.cli;
+
+import picocli.CommandLine;
+
+/** Reads the version from the jar manifest, or says that it runs from classes. */
+final class VersionProvider implements CommandLine.IVersionProvider {
+
+  @Override
+  public String[] getVersion() {
+    String version = Main.class.getPackage().getImplementationVersion();
+    return new String[] {
+      "freightwatch " + (version == null ? "(development build)" : version),
+      "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+    };
+  }
+}

@@ -1,0 +1,85 @@
+package io.freightwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CommandLineTest {
+
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int execute(String... args) {
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    return commandLine.execute(args);
+  }
+
+  @Test
+  void checkRejectsMalformedConfig() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, """
+        targets:
+          traefik:
+            - name: ingress
+              url: http://127.0.0.1:8080/metrics
+              interval: fast
+        """);
+
+    int exit = execute("check", "--config", file.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains(
+        "bad.yaml:5: targets.traefik[0].interval: got \"fast\"; expected a duration such as 30s,"
+            + " 5m or 1h30m");
+  }
+
+  @Test
+  void runRejectsMalformedConfigBeforeStarting() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "agent:\n  listen: 127.0.0.1:99999\n");
+
+    int exit = execute("run", "--config", file.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("bad.yaml:2: agent.listen: got \"127.0.0.1:99999\"; the"
+        + " port must be a number from 0 to 65535");
+  }
+
+  @Test
+  void checkReportsMissingFile() {
+    int exit = execute("check", "--config", dir.resolve("absent.yaml").toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("absent.yaml: file not found");
+  }
+
+  @Test
+  void checkAcceptsShippedRules() throws Exception {
+    Path file = dir.resolve("ok.yaml");
+    Files.writeString(file, "rules:\n  directory: " + Path.of("alert-rules").toAbsolutePath()
+        + "\n");
+
+    int exit = execute("check", "--config", file.toString());
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).startsWith("configuration is valid: 0 PostgreSQL");
+  }
+
+  @Test
+  void versionNamesTheProduct() {
+    int exit = execute("--version");
+
+    assertThat(exit).isZero();
+    assertThat(out.toString()).startsWith("freightwatch ");
+  }
+}
