@@ -148,6 +148,14 @@ public final class LabPostgres implements AutoCloseable {
     return connect(primaryPort, db, "freightwatch-lab");
   }
 
+  /**
+   * Opens a superuser connection to {@code db} on the primary that shows {@code applicationName}
+   * in pg_stat_activity, e.g. {@code odoo-4101} for the workload's simulated Odoo workers.
+   */
+  public Connection connectPrimary(String db, String applicationName) throws SQLException {
+    return connect(primaryPort, db, applicationName);
+  }
+
   /** Opens a superuser connection to {@code db} on the replica, with 5 s connect timeouts. */
   public Connection connectReplica(String db) throws SQLException {
     return connect(replicaPort, db, "freightwatch-lab");
