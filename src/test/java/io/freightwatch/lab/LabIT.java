@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -282,10 +283,14 @@ class LabIT {
         "SELECT coalesce(string_agg(id || state, ',' ORDER BY id), '') FROM queue_job"
             + " WHERE state IN ('enqueued', 'started')";
     lab.faults().stalledRunner("globex", true);
-    // A runner tick in progress when the fault is switched on may still commit once.
-    await().pollDelay(Duration.ofSeconds(1)).atMost(DEADLINE).until(() -> true);
+    // A runner tick that was in progress when the fault went on may still commit once.
+    AtomicReference<String> lastRunning = new AtomicReference<>("(not read yet)");
+    await()
+        .atMost(DEADLINE)
+        .pollInterval(POLL)
+        .until(() -> lastRunning.getAndSet(text("odoo_globex", running)).equals(lastRunning.get()));
     long pendingAtStall = number("odoo_globex", pending);
-    String runningAtStall = text("odoo_globex", running);
+    String runningAtStall = lastRunning.get();
 
     await()
         .atMost(DEADLINE)
@@ -407,16 +412,25 @@ class LabIT {
   @Test
   void pauseAllStopsWritesToEveryTenant() throws SQLException {
     lab.workload().pauseAll();
-    List<String> before = new ArrayList<>();
+    List<String> before = queueFingerprints();
+
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(POLL)
+        .until(() -> queueFingerprints().equals(before));
+  }
+
+  private List<String> queueFingerprints() throws SQLException {
+    List<String> fingerprints = new ArrayList<>();
     for (OdooTenants.Tenant tenant : lab.tenants().all()) {
-      before.add(text(tenant.database(), "SELECT max(id) || ':' || count(*) FROM queue_job"));
+      fingerprints.add(
+          text(
+              tenant.database(),
+              "SELECT max(id) || ':' || count(*) || ':' || count(*) FILTER (WHERE state = 'done')"
+                  + " FROM queue_job"));
     }
-    await().pollDelay(Duration.ofSeconds(3)).atMost(DEADLINE).until(() -> true);
-    List<String> after = new ArrayList<>();
-    for (OdooTenants.Tenant tenant : lab.tenants().all()) {
-      after.add(text(tenant.database(), "SELECT max(id) || ':' || count(*) FROM queue_job"));
-    }
-    assertThat(after).isEqualTo(before);
+    return fingerprints;
   }
 
   @Test
