@@ -216,7 +216,7 @@ public final class Lab implements AutoCloseable {
             + ", replica on "
             + postgres.replicaPort());
 
-    progress.accept("Creating " + options.tenants() + " Odoo 17 tenant databases ...");
+    progress.accept("Creating or reusing " + options.tenants() + " Odoo 17 tenant databases ...");
     tenants = OdooTenants.create(postgres, options.tenants());
     progress.accept("Tenants: " + String.join(", ", tenants.names()));
 

@@ -129,6 +129,11 @@ public final class TraefikStandIn implements AutoCloseable {
         .set(Instant.now().getEpochSecond());
   }
 
+  /** Starts the server on 127.0.0.1 with Traefik's default buckets. */
+  public static Future<TraefikStandIn> start(Vertx vertx, int port) {
+    return start(vertx, port, TRAEFIK_DEFAULT_BUCKETS);
+  }
+
   /**
    * Starts the server on 127.0.0.1.
    *

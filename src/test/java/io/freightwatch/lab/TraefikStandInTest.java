@@ -33,7 +33,7 @@ class TraefikStandInTest {
   void startStandIn() {
     traefik =
         Lab.await(
-            TraefikStandIn.start(vertx, 0, TraefikStandIn.TRAEFIK_DEFAULT_BUCKETS), "starting");
+            TraefikStandIn.start(vertx, 0), "starting");
   }
 
   @AfterEach
