@@ -71,7 +71,7 @@ remove_policy() {
 }
 trap remove_policy EXIT
 if [[ ! -e "$policy" ]]; then
-  # Exit code 101 tells invoke-rc.d that starting services is not allowed.
+  # Exit code 101 makes invoke-rc.d skip every service start.
   printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
   $SUDO chmod 755 "$policy"
   created_policy=1

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * A webhook receiver for the demo: accepts Alertmanager webhook POSTs (payload version 4) on any
  * path of 127.0.0.1 and prints one line per alert, for example {@code FIRING    critical
  * CarrierLabelBacklog       acme       Label jobs for DHL Express are failing}. Labels that an
- * alert lacks are printed as {@code -}. Answers 200 to a valid payload and 400 otherwise.
+ * alert lacks are printed as {@code -}. Responds 200 to a valid payload and 400 otherwise.
  */
 public final class AlertPrinter {
 

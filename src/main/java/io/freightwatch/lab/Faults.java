@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Faults injected into the lab on demand. Each fault is switched on and off by one method; the
- * workload reads the switches on every tick, so a change takes effect within one tick (at most 1
- * s). Each fault also counts what it did, so tests can compare the agent's alerts with the exact
+ * Faults injected into the lab on demand. One method switches each fault on and off. The workload
+ * reads the switches at the start of every tick, so a change takes effect within about a second.
+ * Each fault also counts what it did, so tests can compare the agent's alerts with the exact
  * input. All methods are thread-safe.
  *
  * <ul>
@@ -161,9 +161,9 @@ public final class Faults {
   /**
    * Switches an ingress fault on {@code service}.
    *
-   * @param errorRatio share of requests answered with 5xx, from 0 to 1; exact over any run of
-   *     requests up to one request, because the errors are spread evenly rather than drawn at
-   *     random
+   * @param errorRatio share of requests that get a 5xx response, from 0 to 1. It is exact to
+   *     within one request over any run of requests, because the errors are spread evenly rather
+   *     than drawn at random.
    */
   public void ingressFault(String service, double errorRatio, boolean active) {
     if (!services.contains(service)) {
@@ -306,7 +306,7 @@ public final class Faults {
   /**
    * An ingress fault on one service.
    *
-   * @param errorRatio share of requests answered with 502 or 504
+   * @param errorRatio share of requests that get a 502 or 504 response
    * @param slowRatio share of requests whose latency is drawn from [slowMinSeconds,
    *     slowMaxSeconds)
    */

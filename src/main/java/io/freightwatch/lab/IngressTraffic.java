@@ -12,7 +12,7 @@ import java.util.Random;
  */
 final class IngressTraffic {
 
-  /** Share of normal requests answered with 404 (stale bookmarks, missing images). */
+  /** Share of normal requests that get a 404 response (stale bookmarks, missing images). */
   static final double NOT_FOUND_RATIO = 0.01;
 
   private final OdooTenants.Tenant tenant;

@@ -111,7 +111,7 @@ public final class Lab implements AutoCloseable {
     return "http://" + LabPostgres.HOST + ":" + controlPort();
   }
 
-  /** Every Traefik service of the tenants: web, handheld and websocket. */
+  /** Returns every Traefik service of the tenants: web, handheld and websocket. */
   public List<String> services() {
     List<String> services = new ArrayList<>();
     for (OdooTenants.Tenant tenant : tenants.all()) {

@@ -223,6 +223,8 @@ public final class LabPostgres implements AutoCloseable {
         startPrimaryFromExisting();
       } catch (RuntimeException e) {
         LOG.warn("event=postgres_reuse_failed role=primary dir={} error={}", primaryDir, e.toString());
+        // pg_ctl may have started the server before the readiness probe gave up.
+        stopLeftover(primaryDir);
         reusePrimary = false;
       }
     }
@@ -388,8 +390,8 @@ public final class LabPostgres implements AutoCloseable {
     lines.add("primary_slot_name = '" + SLOT + "'");
     // Replay progress reaches pg_stat_replication on the primary within 2 s.
     lines.add("wal_receiver_status_interval = '2s'");
-    // The receiver asks the primary for a keepalive after 10 s of silence, so an idle primary
-    // still refreshes last_msg_receipt_time in pg_stat_wal_receiver well within 30 s.
+    // The receiver requests a keepalive from the primary after 10 s without messages, so an idle
+    // primary still refreshes last_msg_receipt_time in pg_stat_wal_receiver well within 30 s.
     lines.add("wal_receiver_timeout = '20s'");
     return String.join("\n", lines) + "\n";
   }

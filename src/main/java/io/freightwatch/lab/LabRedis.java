@@ -59,7 +59,7 @@ public final class LabRedis implements AutoCloseable {
   }
 
   /**
-   * Starts redis-server and waits until it answers PING.
+   * Starts redis-server and waits until it replies to PING.
    *
    * @param dir working directory for the server's log file
    * @param port port on 127.0.0.1, 0 for a free port

@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The OCA queue_job runner and its Odoo workers, reduced to the row changes they make: runnable
- * pending jobs become enqueued (date_enqueued) within each channel's capacity, enqueued jobs
- * start (date_started, worker_pid, retry + 1) and jobs that have run for a second end as done
- * (date_done, exec_time), or as the injected faults say. One call is one transaction, so every
- * statement of a tick sees the same now().
+ * The OCA queue_job runner and its Odoo workers, reduced to the row changes they make. Runnable
+ * pending jobs become enqueued (date_enqueued) within each channel's capacity. Enqueued jobs start
+ * (date_started, worker_pid, retry + 1). Jobs that have run for a second end as done (date_done,
+ * exec_time), unless an active fault makes them fail. One call is one transaction, so every
+ * statement of a tick uses the same now().
  */
 final class SimulatedJobRunner {
 

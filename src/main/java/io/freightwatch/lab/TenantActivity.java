@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One second of a tenant's business, written as Odoo 17 would write it: imported sales orders
- * (EDI exchange record plus a queue job), dispatch-advice exports, receipts and deliveries moving
- * through their states, a carrier-label job for each delivery done, and crons whose nextcall
- * advances. Runs on a workload thread with its own connection; one call is one transaction.
+ * One tick of a tenant's business, written as Odoo 17 would write it. Sales orders arrive as an
+ * EDI exchange record plus an import job, dispatch advices leave as export jobs, and receipts and
+ * deliveries move through their states. Each delivery done gets a carrier-label job, and due crons
+ * get a new nextcall. Runs on a workload thread with its own connection, one call per transaction.
  */
 final class TenantActivity {
 

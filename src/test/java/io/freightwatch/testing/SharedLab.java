@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * several integration test classes share one PostgreSQL pair, Redis and Traefik stand-in.
  *
  * <p>Tests that switch faults or pause the workload must undo it before they end, because the
- * next test class sees the same lab. Use {@link LabExtension} to get the lab as a parameter.
+ * next test class uses the same lab. Use {@link LabExtension} to get the lab as a parameter.
  */
 public final class SharedLab {
 
