@@ -23,58 +23,89 @@ final class SimulatedJobRunner {
   /** Channel capacities, as {@code [queue_job] channels} would configure them. */
   static final Map<String, Integer> CAPACITIES = capacities();
 
-  private static final String NOW_UTC = TenantActivity.NOW_UTC;
-  private static final String NOW_UTC_PRECISE = "(now() AT TIME ZONE 'UTC')";
-  private static final String FINISHED =
-      "state = 'started' AND date_started <= " + NOW_UTC_PRECISE + " - interval '1 second'";
-
   private static final String CARRIER_RETRY =
-      "UPDATE queue_job SET state = 'pending', eta = " + NOW_UTC + " + make_interval(secs => ?),"
-          + " exc_name = ?, exc_message = ?, exc_info = ?, date_enqueued = NULL,"
-          + " date_started = NULL, worker_pid = NULL WHERE " + FINISHED + " AND channel = '"
-          + TenantActivity.CARRIER_CHANNEL + "' AND (coalesce(max_retries, 0) = 0"
-          + " OR retry < max_retries)";
+      sql(
+          """
+          UPDATE queue_job
+          SET state = 'pending', eta = :now + make_interval(secs => ?), exc_name = ?,
+              exc_message = ?, exc_info = ?, date_enqueued = NULL, date_started = NULL,
+              worker_pid = NULL
+          WHERE :finished AND channel = 'root.carrier'
+            AND (coalesce(max_retries, 0) = 0 OR retry < max_retries)
+          """);
 
   private static final String CARRIER_GIVE_UP =
-      "UPDATE queue_job SET state = 'failed', exc_name = ?, exc_message = ?, exc_info = ?"
-          + " WHERE " + FINISHED + " AND channel = '" + TenantActivity.CARRIER_CHANNEL
-          + "' AND max_retries > 0 AND retry >= max_retries";
+      sql(
+          """
+          UPDATE queue_job SET state = 'failed', exc_name = ?, exc_message = ?, exc_info = ?
+          WHERE :finished AND channel = 'root.carrier'
+            AND max_retries > 0 AND retry >= max_retries
+          """);
 
   private static final String ORDER_IMPORT_FAIL =
-      "UPDATE queue_job SET state = 'failed', exc_name = ?, exc_message = ?, exc_info = ?"
-          + " WHERE " + FINISHED + " AND channel = '" + TenantActivity.ORDER_IMPORT_CHANNEL
-          + "' RETURNING identity_key";
+      sql(
+          """
+          UPDATE queue_job SET state = 'failed', exc_name = ?, exc_message = ?, exc_info = ?
+          WHERE :finished AND channel = 'root.edi.order_import'
+          RETURNING identity_key
+          """);
 
   private static final String SUCCEED =
-      "UPDATE queue_job SET state = 'done', date_done = " + NOW_UTC + ", exec_time ="
-          + " extract(epoch FROM " + NOW_UTC_PRECISE + " - date_started), exc_name = NULL,"
-          + " exc_message = NULL, exc_info = NULL WHERE " + FINISHED
-          + " RETURNING channel, identity_key";
+      sql(
+          """
+          UPDATE queue_job
+          SET state = 'done', date_done = :now,
+              exec_time = extract(epoch FROM :exact_now - date_started),
+              exc_name = NULL, exc_message = NULL, exc_info = NULL
+          WHERE :finished
+          RETURNING channel, identity_key
+          """);
 
   private static final String EXCHANGE_STATE =
-      "UPDATE edi_exchange_record SET edi_exchange_state = ?, exchange_error = ?,"
-          + " exchanged_on = CASE WHEN ? THEN " + NOW_UTC + " ELSE exchanged_on END,"
-          + " write_date = " + NOW_UTC + " WHERE identifier = ANY (?)";
+      sql(
+          """
+          UPDATE edi_exchange_record
+          SET edi_exchange_state = ?, exchange_error = ?,
+              exchanged_on = CASE WHEN ? THEN :now ELSE exchanged_on END, write_date = :now
+          WHERE identifier = ANY (?)
+          """);
 
   private static final String TRACKING_REFS =
-      "UPDATE stock_picking SET carrier_tracking_ref = 'TRK' || lpad(id::text, 10, '0'),"
-          + " write_date = " + NOW_UTC + " WHERE name = ANY (?) AND carrier_tracking_ref IS NULL";
+      sql(
+          """
+          UPDATE stock_picking
+          SET carrier_tracking_ref = 'TRK' || lpad(id::text, 10, '0'), write_date = :now
+          WHERE name = ANY (?) AND carrier_tracking_ref IS NULL
+          """);
 
   private static final String START_ENQUEUED =
-      "UPDATE queue_job SET state = 'started', date_started = " + NOW_UTC + ","
-          + " retry = coalesce(retry, 0) + 1, worker_pid = ? + id % 4 WHERE state = 'enqueued'";
+      sql(
+          """
+          UPDATE queue_job
+          SET state = 'started', date_started = :now, retry = coalesce(retry, 0) + 1,
+              worker_pid = ? + id % 4
+          WHERE state = 'enqueued'
+          """);
 
   private static final String ENQUEUE_RUNNABLE =
-      "WITH capacity (channel, slots) AS (VALUES " + capacityValues() + "),"
-          + " running AS (SELECT channel, count(*) AS jobs FROM queue_job"
-          + " WHERE state IN ('enqueued', 'started') GROUP BY channel),"
-          + " runnable AS (SELECT id, channel, row_number() OVER (PARTITION BY channel"
-          + " ORDER BY priority, date_created, id) AS position FROM queue_job"
-          + " WHERE state = 'pending' AND (eta IS NULL OR eta <= " + NOW_UTC_PRECISE + "))"
-          + " UPDATE queue_job q SET state = 'enqueued', date_enqueued = " + NOW_UTC
-          + " FROM runnable r JOIN capacity c ON c.channel = r.channel"
-          + " LEFT JOIN running ON running.channel = r.channel"
-          + " WHERE q.id = r.id AND r.position <= c.slots - coalesce(running.jobs, 0)";
+      sql(
+          """
+          WITH capacity (channel, slots) AS (VALUES :capacities),
+          running AS (
+            SELECT channel, count(*) AS jobs FROM queue_job
+            WHERE state IN ('enqueued', 'started') GROUP BY channel),
+          runnable AS (
+            SELECT id, channel,
+                row_number() OVER (PARTITION BY channel ORDER BY priority, date_created, id)
+                    AS position
+            FROM queue_job
+            WHERE state = 'pending' AND (eta IS NULL OR eta <= :exact_now))
+          UPDATE queue_job q SET state = 'enqueued', date_enqueued = :now
+          FROM runnable r
+          JOIN capacity c ON c.channel = r.channel
+          LEFT JOIN running ON running.channel = r.channel
+          WHERE q.id = r.id AND r.position <= c.slots - coalesce(running.jobs, 0)
+          """);
 
   private final String tenant;
   private final int workerPidBase;
@@ -205,6 +236,21 @@ final class SimulatedJobRunner {
     capacities.put(TenantActivity.EXPORT_CHANNEL, 2);
     capacities.put("root.mail", 1);
     return Map.copyOf(capacities);
+  }
+
+  /**
+   * Fills in the placeholders: {@code :finished} (a started job that has run for a second), {@code
+   * :exact_now} (naive UTC with microseconds), {@code :now} (naive UTC in whole seconds, as Odoo
+   * stores it) and {@code :capacities}.
+   */
+  private static String sql(String text) {
+    String filled =
+        text.replace(
+                ":finished",
+                "state = 'started' AND date_started <= :exact_now - interval '1 second'")
+            .replace(":exact_now", "(now() AT TIME ZONE 'UTC')")
+            .replace(":capacities", capacityValues());
+    return TenantActivity.withNow(filled);
   }
 
   private static String capacityValues() {

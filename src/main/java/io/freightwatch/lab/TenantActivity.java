@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One tick of a tenant's business, written as Odoo 17 would write it. Sales orders arrive as an
- * EDI exchange record plus an import job, dispatch advices leave as export jobs, and receipts and
+ * One tick of a tenant's business, written as Odoo 17 would write it. Sales orders arrive as an EDI
+ * exchange record plus an import job, dispatch advices leave as export jobs, and receipts and
  * deliveries move through their states. Each delivery done gets a carrier-label job, and due crons
  * get a new nextcall. Runs on a workload thread with its own connection, one call per transaction.
  */
@@ -23,66 +23,90 @@ final class TenantActivity {
   static final String NOW_UTC = "date_trunc('second', now() AT TIME ZONE 'UTC')";
 
   private static final String INSERT_EXCHANGE_AND_JOB =
-      "WITH record AS ("
-          + " INSERT INTO edi_exchange_record (id, identifier, external_identifier, type_id,"
-          + " backend_id, model, exchange_filename, edi_exchange_state, company_id, create_uid,"
-          + " create_date, write_uid, write_date)"
-          + " SELECT n, 'EDI/' || to_char(" + NOW_UTC + ", 'YYYY') || '/' || lpad(n::text, 6, '0'),"
-          + " ? || n, t.id, t.backend_id, ?, ? || n || '.edi', ?, 1, 2, " + NOW_UTC + ", 2, "
-          + NOW_UTC
-          + " FROM (SELECT nextval('edi_exchange_record_id_seq') AS n) s, edi_exchange_type t"
-          + " WHERE t.code = ? RETURNING id, identifier)"
-          + " INSERT INTO queue_job (uuid, user_id, company_id, name, model_name, method_name,"
-          + " records, args, kwargs, func_string, state, priority, date_created, retry,"
-          + " max_retries, channel_method_name, channel, identity_key)"
-          + " SELECT gen_random_uuid()::text, 2, 1, ? || record.identifier, ?, ?,"
-          + " '{\"_type\": \"odoo_recordset\", \"model\": \"' || ? || '\", \"ids\": [' || record.id"
-          + " || '], \"uid\": 2, \"su\": false}', '[]', '{}',"
-          + " ? || '(' || record.id || ',).' || ? || '()', 'pending', 10, " + NOW_UTC + ", 0,"
-          + " 5, '<' || ? || '>.' || ?, ?, record.identifier FROM record";
+      withNow(
+          """
+          WITH record AS (
+            INSERT INTO edi_exchange_record (id, identifier, external_identifier, type_id,
+                backend_id, model, exchange_filename, edi_exchange_state, company_id,
+                create_uid, create_date, write_uid, write_date)
+            SELECT n, 'EDI/' || to_char(:now, 'YYYY') || '/' || lpad(n::text, 6, '0'),
+                ? || n, t.id, t.backend_id, ?, ? || n || '.edi', ?, 1, 2, :now, 2, :now
+            FROM (SELECT nextval('edi_exchange_record_id_seq') AS n) s, edi_exchange_type t
+            WHERE t.code = ?
+            RETURNING id, identifier)
+          INSERT INTO queue_job (uuid, user_id, company_id, name, model_name, method_name,
+              records, args, kwargs, func_string, state, priority, date_created, retry,
+              max_retries, channel_method_name, channel, identity_key)
+          SELECT gen_random_uuid()::text, 2, 1, ? || record.identifier, ?, ?,
+              '{"_type": "odoo_recordset", "model": "' || ? || '", "ids": [' || record.id
+                  || '], "uid": 2, "su": false}',
+              '[]', '{}', ? || '(' || record.id || ',).' || ? || '()', 'pending', 10, :now, 0,
+              5, '<' || ? || '>.' || ?, ?, record.identifier
+          FROM record
+          """);
 
   private static final String INSERT_PICKING =
-      "INSERT INTO stock_picking (id, name, origin, move_type, state, priority, scheduled_date,"
-          + " date, location_id, location_dest_id, picking_type_id, partner_id, company_id,"
-          + " user_id, is_locked, printed, carrier_id, create_uid, create_date, write_uid,"
-          + " write_date)"
-          + " SELECT n, 'WH/' || pt.sequence_code || '/' || lpad(n::text, 5, '0'),"
-          + " ? || lpad(n::text, 5, '0'), 'direct', ?, '0', " + NOW_UTC + " + interval '2 hours', "
-          + NOW_UTC + ", pt.default_location_src_id, pt.default_location_dest_id, pt.id,"
-          + " 10 + n % 40, 1, 2, true, false,"
-          + " CASE WHEN pt.code = 'outgoing' THEN 1 END, 2, " + NOW_UTC + ", 2, " + NOW_UTC
-          + " FROM (SELECT nextval('stock_picking_id_seq') AS n) s, stock_picking_type pt"
-          + " WHERE pt.code = ?";
+      withNow(
+          """
+          INSERT INTO stock_picking (id, name, origin, move_type, state, priority,
+              scheduled_date, date, location_id, location_dest_id, picking_type_id, partner_id,
+              company_id, user_id, is_locked, printed, carrier_id, create_uid, create_date,
+              write_uid, write_date)
+          SELECT n, 'WH/' || pt.sequence_code || '/' || lpad(n::text, 5, '0'),
+              ? || lpad(n::text, 5, '0'), 'direct', ?, '0', :now + interval '2 hours', :now,
+              pt.default_location_src_id, pt.default_location_dest_id, pt.id, 10 + n % 40, 1, 2,
+              true, false, CASE WHEN pt.code = 'outgoing' THEN 1 END, 2, :now, 2, :now
+          FROM (SELECT nextval('stock_picking_id_seq') AS n) s, stock_picking_type pt
+          WHERE pt.code = ?
+          """);
 
   // Pickings wait a while in each state, so each tenant keeps a steady open backlog of about
   // (rate x minimum age) pickings: about 30 deliveries and 12 receipts at the default rates.
   private static final String ADVANCE_PICKINGS =
-      "UPDATE stock_picking SET state = ?, write_date = " + NOW_UTC
-          + " WHERE id IN (SELECT id FROM stock_picking WHERE state = ?"
-          + " AND write_date <= " + NOW_UTC + " - interval '20 seconds' ORDER BY id LIMIT ?)";
+      withNow(
+          """
+          UPDATE stock_picking SET state = ?, write_date = :now
+          WHERE id IN (
+            SELECT id FROM stock_picking
+            WHERE state = ? AND write_date <= :now - interval '20 seconds'
+            ORDER BY id LIMIT ?)
+          """);
 
   private static final String FINISH_PICKINGS =
-      "UPDATE stock_picking SET state = 'done', date_done = " + NOW_UTC + ", write_date = "
-          + NOW_UTC
-          + " WHERE id IN (SELECT p.id FROM stock_picking p JOIN stock_picking_type pt"
-          + " ON pt.id = p.picking_type_id WHERE p.state = 'assigned' AND pt.code = ?"
-          + " AND p.create_date <= " + NOW_UTC + " - interval '60 seconds'"
-          + " ORDER BY p.id LIMIT ?) RETURNING id, name";
+      withNow(
+          """
+          UPDATE stock_picking SET state = 'done', date_done = :now, write_date = :now
+          WHERE id IN (
+            SELECT p.id FROM stock_picking p
+            JOIN stock_picking_type pt ON pt.id = p.picking_type_id
+            WHERE p.state = 'assigned' AND pt.code = ?
+              AND p.create_date <= :now - interval '60 seconds'
+            ORDER BY p.id LIMIT ?)
+          RETURNING id, name
+          """);
 
   private static final String INSERT_LABEL_JOB =
-      "INSERT INTO queue_job (uuid, user_id, company_id, name, model_name, method_name,"
-          + " records, args, kwargs, func_string, state, priority, date_created, retry,"
-          + " max_retries, channel_method_name, channel, identity_key)"
-          + " VALUES (gen_random_uuid()::text, 2, 1, ?, 'stock.picking', 'send_to_shipper',"
-          + " ?, '[]', '{}', ?, 'pending', 10, " + NOW_UTC + ", 0, ?,"
-          + " '<stock.picking>.send_to_shipper', '" + CARRIER_CHANNEL + "', ?)";
+      withNow(
+          """
+          INSERT INTO queue_job (uuid, user_id, company_id, name, model_name, method_name,
+              records, args, kwargs, func_string, state, priority, date_created, retry,
+              max_retries, channel_method_name, channel, identity_key)
+          VALUES (gen_random_uuid()::text, 2, 1, ?, 'stock.picking', 'send_to_shipper', ?,
+              '[]', '{}', ?, 'pending', 10, :now, 0, ?, '<stock.picking>.send_to_shipper',
+              'root.carrier', ?)
+          """);
 
   // The interval columns hold Odoo's units (minutes, hours, days, weeks, months), which
   // PostgreSQL's interval input also accepts.
   private static final String RUN_DUE_CRONS =
-      "UPDATE ir_cron SET lastcall = " + NOW_UTC + ", nextcall = " + NOW_UTC
-          + " + (interval_number || ' ' || interval_type)::interval, write_date = " + NOW_UTC
-          + " WHERE active AND nextcall <= (now() AT TIME ZONE 'UTC')";
+      withNow(
+          """
+          UPDATE ir_cron
+          SET lastcall = :now,
+              nextcall = :now + (interval_number || ' ' || interval_type)::interval,
+              write_date = :now
+          WHERE active AND nextcall <= (now() AT TIME ZONE 'UTC')
+          """);
 
   private final String tenant;
   private final TickRate orders;
@@ -111,7 +135,8 @@ final class TenantActivity {
     advance(connection, "draft", "confirmed", 2);
     advance(connection, "confirmed", "assigned", 2);
     finish(connection, TenantSeed.RECEIPT, receiptsDone.take(tickSeconds));
-    for (String[] picking : finish(connection, TenantSeed.DELIVERY, deliveriesDone.take(tickSeconds))) {
+    for (String[] picking :
+        finish(connection, TenantSeed.DELIVERY, deliveriesDone.take(tickSeconds))) {
       createLabelJob(connection, Integer.parseInt(picking[0]), picking[1]);
     }
     try (PreparedStatement crons = connection.prepareStatement(RUN_DUE_CRONS)) {
@@ -125,7 +150,9 @@ final class TenantActivity {
           connection,
           new String[] {"ORDERS-", "sale.order", "ORDERS_", "input_received"},
           LogisticsWorkload.ORDER_IMPORT_TYPE,
-          new String[] {"Import EDI order ", "sale.order", "import_edi_order", ORDER_IMPORT_CHANNEL});
+          new String[] {
+            "Import EDI order ", "sale.order", "import_edi_order", ORDER_IMPORT_CHANNEL
+          });
     }
   }
 
@@ -216,8 +243,7 @@ final class TenantActivity {
   private void createLabelJob(Connection connection, int pickingId, String pickingName)
       throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT_LABEL_JOB)) {
-      insert.setString(
-          1, "Send " + pickingName + " to " + LogisticsWorkload.carrierOf(tenant));
+      insert.setString(1, "Send " + pickingName + " to " + LogisticsWorkload.carrierOf(tenant));
       insert.setString(
           2,
           "{\"_type\": \"odoo_recordset\", \"model\": \"stock.picking\", \"ids\": ["
@@ -228,5 +254,10 @@ final class TenantActivity {
       insert.setString(5, pickingName);
       insert.executeUpdate();
     }
+  }
+
+  /** Replaces each {@code :now} in {@code sql} with {@link #NOW_UTC}. */
+  static String withNow(String sql) {
+    return sql.replace(":now", NOW_UTC);
   }
 }
