@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The agent configuration (YAML) that points Freightwatch at a running lab: both PostgreSQL
- * servers as cluster {@code lab}, Odoo tenants found by discovery on the primary, the Redis
- * session store, the Traefik stand-in, a rules directory and one Alertmanager-style webhook.
+ * The agent configuration (YAML) that points Freightwatch at a running lab: both PostgreSQL servers
+ * as cluster {@code lab}, Odoo tenants found by discovery on the primary, the Redis session store,
+ * the Traefik stand-in, a rules directory and one Alertmanager-style webhook.
  *
  * @param listen host:port of the agent's HTTP server, e.g. {@code 127.0.0.1:9187}
  * @param interval scrape and rule evaluation interval
@@ -52,7 +52,8 @@ public record AgentConfigFile(
     LabPostgres postgres = lab.postgres();
     String every = prometheusDuration(interval);
     StringBuilder yaml = new StringBuilder();
-    yaml.append("# Freightwatch agent configuration for the local lab (io.freightwatch.lab.Lab).\n");
+    yaml.append(
+        "# Freightwatch agent configuration for the local lab (io.freightwatch.lab.Lab).\n");
     yaml.append("agent:\n");
     yaml.append("  listen: ").append(quote(listen)).append('\n');
     yaml.append("  scrape_timeout: 10s\n");
@@ -64,7 +65,9 @@ public record AgentConfigFile(
     yaml.append("    - server: lab-primary\n");
     yaml.append("      discover:\n");
     yaml.append("        include: ").append(quote(OdooTenants.DATABASE_PREFIX + ".*")).append('\n');
-    yaml.append("        exclude: ").append(quote(OdooTenants.DATABASE_PREFIX + "template")).append('\n');
+    yaml.append("        exclude: ")
+        .append(quote(OdooTenants.DATABASE_PREFIX + "template"))
+        .append('\n');
     yaml.append("        tenant_name: ")
         .append(quote(OdooTenants.DATABASE_PREFIX + "(?<tenant>.+)"))
         .append('\n');

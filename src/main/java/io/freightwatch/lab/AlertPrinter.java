@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A webhook receiver for the demo: accepts Alertmanager webhook POSTs (payload version 4) on any
- * path of 127.0.0.1 and prints one line per alert, for example {@code FIRING    critical
- * CarrierLabelBacklog       acme       Label jobs for DHL Express are failing}. Labels that an
- * alert lacks are printed as {@code -}. Responds 200 to a valid payload and 400 otherwise.
+ * path of 127.0.0.1 and prints one line per alert, for example {@code FIRING critical
+ * CarrierLabelBacklog acme Label jobs for DHL Express are failing}. Labels that an alert lacks are
+ * printed as {@code -}. Responds 200 to a valid payload and 400 otherwise.
  */
 public final class AlertPrinter {
 
@@ -41,8 +41,8 @@ public final class AlertPrinter {
    * Starts the receiver.
    *
    * @param port TCP port on 127.0.0.1, 0 for a free one
-   * @param output receives each printed line, e.g. {@code System.out::println}; called on a
-   *     Vert.x event loop, so it must not block for long
+   * @param output receives each printed line, e.g. {@code System.out::println}; called on a Vert.x
+   *     event loop, so it must not block for long
    */
   public static Future<AlertPrinter> start(Vertx vertx, int port, Consumer<String> output) {
     AlertPrinter printer = new AlertPrinter(output);
@@ -119,7 +119,10 @@ public final class AlertPrinter {
                 request.response().setStatusCode(200).end();
               } catch (DecodeException | IllegalArgumentException | ClassCastException e) {
                 LOG.warn("event=alert_payload_rejected error={}", e.getMessage());
-                request.response().setStatusCode(400).end("invalid webhook payload: " + e.getMessage());
+                request
+                    .response()
+                    .setStatusCode(400)
+                    .end("invalid webhook payload: " + e.getMessage());
               }
             })
         .onFailure(error -> request.response().setStatusCode(400).end());

@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /lab/faults/{fault}?tenant=..|service=..&active=true|false[&ratio=0.3]}:
  *       switches a fault of {@link Faults#NAMES}; 400 for a missing or invalid parameter, 404 for
  *       an unknown fault.
- *   <li>{@code POST /lab/workload/pause|resume[?tenant=..]}: pauses or resumes the workload for
- *       one tenant, or all writes to the primary without a tenant.
+ *   <li>{@code POST /lab/workload/pause|resume[?tenant=..]}: pauses or resumes the workload for one
+ *       tenant, or all writes to the primary without a tenant.
  * </ul>
  *
- * Fault switches and pauses may block (JDBC, waiting for a tick), so they run on the Vert.x
- * worker pool.
+ * Fault switches and pauses may block (JDBC, waiting for a tick), so they run on the Vert.x worker
+ * pool.
  */
 final class ControlApi {
 
@@ -91,9 +91,16 @@ final class ControlApi {
                 json(
                     context,
                     200,
-                    new JsonObject().put("fault", fault).put("target", target).put("active", active)))
-        .onFailure(error -> error(context, error instanceof IllegalArgumentException ? 400 : 500,
-            String.valueOf(error.getMessage())));
+                    new JsonObject()
+                        .put("fault", fault)
+                        .put("target", target)
+                        .put("active", active)))
+        .onFailure(
+            error ->
+                error(
+                    context,
+                    error instanceof IllegalArgumentException ? 400 : 500,
+                    String.valueOf(error.getMessage())));
   }
 
   private String switchFault(
@@ -105,8 +112,8 @@ final class ControlApi {
       case Faults.ORDER_FEED_ERRORS -> faults.orderFeedErrors(required("tenant", tenant), active);
       case Faults.REPLICA_LAG -> faults.replicaLag(active);
       case Faults.REDIS_MEMORY_PRESSURE -> faults.redisMemoryPressure(active);
-      case Faults.INGRESS_FAULT -> faults.ingressFault(
-          required("service", service), parseRatio(ratio), active);
+      case Faults.INGRESS_FAULT ->
+          faults.ingressFault(required("service", service), parseRatio(ratio), active);
       default -> throw new IllegalArgumentException("fault: got " + fault);
     }
     if (tenant != null) {
@@ -144,8 +151,12 @@ final class ControlApi {
         .onSuccess(
             target ->
                 json(context, 200, new JsonObject().put("workload", action).put("target", target)))
-        .onFailure(error -> error(context, error instanceof IllegalArgumentException ? 400 : 500,
-            String.valueOf(error.getMessage())));
+        .onFailure(
+            error ->
+                error(
+                    context,
+                    error instanceof IllegalArgumentException ? 400 : 500,
+                    String.valueOf(error.getMessage())));
   }
 
   private static double parseRatio(String ratio) {
@@ -155,7 +166,8 @@ final class ControlApi {
     try {
       return Double.parseDouble(ratio);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("ratio: got " + ratio + "; expected a number from 0 to 1", e);
+      throw new IllegalArgumentException(
+          "ratio: got " + ratio + "; expected a number from 0 to 1", e);
     }
   }
 

@@ -117,7 +117,8 @@ final class FaultSchedule {
               + (on ? ": " + step.description() + " (for " + onDuration.toSeconds() + " s)" : ""));
     } catch (RuntimeException e) {
       LOG.warn("event=fault_switch_failed fault={} on={} error={}", step.name(), on, e.toString());
-      output.accept(time + " UTC  FAULT " + step.name() + " could not be switched: " + e.getMessage());
+      output.accept(
+          time + " UTC  FAULT " + step.name() + " could not be switched: " + e.getMessage());
     }
   }
 

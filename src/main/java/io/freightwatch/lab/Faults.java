@@ -15,20 +15,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Faults injected into the lab on demand. One method switches each fault on and off. The workload
  * reads the switches at the start of every tick, so a change takes effect within about a second.
- * Each fault also counts what it did, so tests can compare the agent's alerts with the exact
- * input. All methods are thread-safe.
+ * Each fault also counts what it did, so tests can compare the agent's alerts with the exact input.
+ * All methods are thread-safe.
  *
  * <ul>
  *   <li>{@link #carrierOutage}: every attempt of the tenant's carrier-label jobs ({@code
- *       root.carrier}) fails with {@value #RETRYABLE_JOB_ERROR}: the job goes back to pending
- *       with {@code eta} = now + 30 s and keeps its incremented {@code retry}, and at {@code retry
- *       >= max_retries} (5) it fails for good with {@value #FAILED_JOB_ERROR}.
+ *       root.carrier}) fails with {@value #RETRYABLE_JOB_ERROR}: the job goes back to pending with
+ *       {@code eta} = now + 30 s and keeps its incremented {@code retry}, and at {@code retry >=
+ *       max_retries} (5) it fails for good with {@value #FAILED_JOB_ERROR}.
  *   <li>{@link #stalledRunner}: the simulated job runner skips the tenant: pending jobs pile up,
  *       enqueued and started ones stay as they are.
  *   <li>{@link #replicaLag}: WAL replay on the replica is paused while the primary keeps writing.
  *   <li>{@link #redisMemoryPressure}: large session values are written until Redis evicts keys.
- *   <li>{@link #ingressFault}: one Traefik service answers a configured share of requests with
- *       5xx and gives most requests a latency of 2 to 4 s.
+ *   <li>{@link #ingressFault}: one Traefik service answers a configured share of requests with 5xx
+ *       and gives most requests a latency of 2 to 4 s.
  *   <li>{@link #orderFeedErrors}: the tenant's order-import jobs fail with {@value #USER_ERROR}.
  * </ul>
  */
@@ -161,9 +161,9 @@ public final class Faults {
   /**
    * Switches an ingress fault on {@code service}.
    *
-   * @param errorRatio share of requests that get a 5xx response, from 0 to 1. It is exact to
-   *     within one request over any run of requests, because the errors are spread evenly rather
-   *     than drawn at random.
+   * @param errorRatio share of requests that get a 5xx response, from 0 to 1. It is exact to within
+   *     one request over any run of requests, because the errors are spread evenly rather than
+   *     drawn at random.
    */
   public void ingressFault(String service, double errorRatio, boolean active) {
     if (!services.contains(service)) {
@@ -307,8 +307,7 @@ public final class Faults {
    * An ingress fault on one service.
    *
    * @param errorRatio share of requests that get a 502 or 504 response
-   * @param slowRatio share of requests whose latency is drawn from [slowMinSeconds,
-   *     slowMaxSeconds)
+   * @param slowRatio share of requests whose latency is drawn from [slowMinSeconds, slowMaxSeconds)
    */
   public record IngressFault(
       double errorRatio, double slowRatio, double slowMinSeconds, double slowMaxSeconds) {

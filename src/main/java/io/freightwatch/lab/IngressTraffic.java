@@ -6,9 +6,8 @@ import java.util.Random;
 
 /**
  * A tenant's HTTP traffic through Traefik, recorded in the stand-in: the web client (mostly fast
- * JSON-RPC calls), the handheld barcode scanners on the warehouse floor, and long-polling
- * websocket connections whose durations are minutes. Not thread-safe: one workload thread owns
- * each instance.
+ * JSON-RPC calls), the handheld barcode scanners on the warehouse floor, and long-polling websocket
+ * connections whose durations are minutes. Not thread-safe: one workload thread owns each instance.
  */
 final class IngressTraffic {
 
@@ -45,7 +44,10 @@ final class IngressTraffic {
     for (int i = handheld.take(tickSeconds); i > 0; i--) {
       // Each barcode scan is a small JSON-RPC POST.
       request(
-          tenant.handheldService(), "handheld", random.nextDouble() < 0.8 ? "POST" : "GET", 0.06,
+          tenant.handheldService(),
+          "handheld",
+          random.nextDouble() < 0.8 ? "POST" : "GET",
+          0.06,
           0.5);
     }
     for (int i = websocket.take(tickSeconds); i > 0; i--) {

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole local lab: a PostgreSQL primary and replica with the Odoo tenant databases, the Redis
- * session store, the Traefik stand-in, the logistics workload, the faults and the control API,
- * all on 127.0.0.1.
+ * session store, the Traefik stand-in, the logistics workload, the faults and the control API, all
+ * on 127.0.0.1.
  *
  * <p>{@link #start} blocks until every part is ready and must not run on a Vert.x event loop.
  * {@link #close()} stops everything the lab started, in reverse order, and deletes no files.
@@ -55,8 +55,8 @@ public final class Lab implements AutoCloseable {
    * Starts every part of the lab.
    *
    * @param progress receives one short line per step, e.g. for a console
-   * @throws IllegalStateException when a part fails to start; the parts already started are
-   *     stopped before it is thrown
+   * @throws IllegalStateException when a part fails to start; the parts already started are stopped
+   *     before it is thrown
    */
   public static Lab start(LabOptions options, Consumer<String> progress) {
     Lab lab = new Lab(options);
@@ -195,7 +195,10 @@ public final class Lab implements AutoCloseable {
       try {
         part.close();
       } catch (Exception e) {
-        LOG.warn("event=lab_part_close_failed part={} error={}", part.getClass().getSimpleName(), e.toString());
+        LOG.warn(
+            "event=lab_part_close_failed part={} error={}",
+            part.getClass().getSimpleName(),
+            e.toString());
       }
     }
     LOG.info("event=lab_stopped dir={}", options.baseDir());
@@ -223,25 +226,28 @@ public final class Lab implements AutoCloseable {
     progress.accept("Starting Redis ...");
     redis = LabRedis.start(baseDir, options.redisPort(), options.redisMaxMemoryBytes());
     started.add(redis);
-    progress.accept("Redis on " + redis.port() + " (maxmemory " + redis.maxMemoryBytes() + " bytes)");
+    progress.accept(
+        "Redis on " + redis.port() + " (maxmemory " + redis.maxMemoryBytes() + " bytes)");
 
     vertx = Vertx.vertx();
     started.add(() -> await(vertx.close(), "closing Vert.x"));
-    traefik = await(TraefikStandIn.start(vertx, options.traefikPort(), options.traefikBuckets()),
-        "starting the Traefik stand-in");
+    traefik =
+        await(
+            TraefikStandIn.start(vertx, options.traefikPort(), options.traefikBuckets()),
+            "starting the Traefik stand-in");
     started.add(() -> await(traefik.stop(), "stopping the Traefik stand-in"));
     publishCertificates();
     progress.accept("Traefik stand-in on " + traefik.metricsUrl());
 
     faults = new Faults(postgres, tenants.names(), services());
-    workload =
-        new LogisticsWorkload(postgres, tenants, redis, traefik, faults, options.rates());
+    workload = new LogisticsWorkload(postgres, tenants, redis, traefik, faults, options.rates());
     started.add(workload);
     if (options.workload()) {
       workload.start();
       progress.accept("Workload started");
     }
-    controlApi = await(ControlApi.start(vertx, this, options.controlPort()), "starting the control API");
+    controlApi =
+        await(ControlApi.start(vertx, this, options.controlPort()), "starting the control API");
     started.add(() -> await(controlApi.stop(), "stopping the control API"));
     progress.accept("Control API on " + controlUrl() + "/lab/status");
   }
@@ -277,7 +283,8 @@ public final class Lab implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException(what + " failed: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException(what + " timed out after " + VERTX_TIMEOUT.toSeconds() + " s", e);
+      throw new IllegalStateException(
+          what + " timed out after " + VERTX_TIMEOUT.toSeconds() + " s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(what + " was interrupted", e);

@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Command line of the lab: {@code java -cp target/freightwatch-*-all.jar
- * io.freightwatch.lab.LabMain up --dir .lab}. It starts the lab on the demo ports, writes the
- * agent configuration, starts the alert printer, optionally runs the demo fault schedule, and
- * stops everything it started on Ctrl-C.
+ * io.freightwatch.lab.LabMain up --dir .lab}. It starts the lab on the demo ports, writes the agent
+ * configuration, starts the alert printer, optionally runs the demo fault schedule, and stops
+ * everything it started on Ctrl-C.
  */
 @Command(
     name = "freightwatch-lab",
@@ -71,12 +71,11 @@ public final class LabMain {
     @Option(
         names = "--rules-dir",
         defaultValue = "alert-rules",
-        description = "Rules directory written into the agent configuration (default: ${DEFAULT-VALUE}).")
+        description =
+            "Rules directory written into the agent configuration (default: ${DEFAULT-VALUE}).")
     Path rulesDir;
 
-    @Option(
-        names = "--no-workload",
-        description = "Start without the logistics workload.")
+    @Option(names = "--no-workload", description = "Start without the logistics workload.")
     boolean noWorkload;
 
     @Option(

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The primary loads {@code pg_stat_statements}, keeps a physical replication slot for the
  * replica and has a login role {@value #MONITOR_ROLE} with {@code pg_monitor}; authentication on
- * loopback is {@code trust}. The replica is a hot standby made with {@code pg_basebackup -R -S}
- * and appears in the primary's {@code pg_stat_replication} as {@value #STANDBY_NAME}.
+ * loopback is {@code trust}. The replica is a hot standby made with {@code pg_basebackup -R -S} and
+ * appears in the primary's {@code pg_stat_replication} as {@value #STANDBY_NAME}.
  *
  * <p>Data directories are reused across restarts when they are intact and recreated otherwise.
  * Under root the programs run as the {@code postgres} OS user, because initdb refuses root. All
@@ -107,7 +107,10 @@ public final class LabPostgres implements AutoCloseable {
     }
     LabPostgres postgres =
         new LabPostgres(
-            binaries, baseDir, Processes.portOrFree(primaryPort), Processes.portOrFree(replicaPort));
+            binaries,
+            baseDir,
+            Processes.portOrFree(primaryPort),
+            Processes.portOrFree(replicaPort));
     try {
       postgres.startBoth();
       return postgres;
@@ -149,8 +152,8 @@ public final class LabPostgres implements AutoCloseable {
   }
 
   /**
-   * Opens a superuser connection to {@code db} on the primary that shows {@code applicationName}
-   * in pg_stat_activity, e.g. {@code odoo-4101} for the workload's simulated Odoo workers.
+   * Opens a superuser connection to {@code db} on the primary that shows {@code applicationName} in
+   * pg_stat_activity, e.g. {@code odoo-4101} for the workload's simulated Odoo workers.
    */
   public Connection connectPrimary(String db, String applicationName) throws SQLException {
     return connect(primaryPort, db, applicationName);
@@ -222,7 +225,8 @@ public final class LabPostgres implements AutoCloseable {
       try {
         startPrimaryFromExisting();
       } catch (RuntimeException e) {
-        LOG.warn("event=postgres_reuse_failed role=primary dir={} error={}", primaryDir, e.toString());
+        LOG.warn(
+            "event=postgres_reuse_failed role=primary dir={} error={}", primaryDir, e.toString());
         // pg_ctl may have started the server before the readiness probe gave up.
         stopLeftover(primaryDir);
         reusePrimary = false;
@@ -253,7 +257,8 @@ public final class LabPostgres implements AutoCloseable {
         replicaRunning = true;
         return;
       } catch (RuntimeException e) {
-        LOG.warn("event=postgres_reuse_failed role=replica dir={} error={}", replicaDir, e.toString());
+        LOG.warn(
+            "event=postgres_reuse_failed role=replica dir={} error={}", replicaDir, e.toString());
         stopLeftover(replicaDir);
       }
     }
@@ -307,7 +312,8 @@ public final class LabPostgres implements AutoCloseable {
               + SLOT
               + "')");
     } catch (SQLException e) {
-      throw new IllegalStateException("setting up the primary on port " + primaryPort + " failed", e);
+      throw new IllegalStateException(
+          "setting up the primary on port " + primaryPort + " failed", e);
     }
     writeFile(primaryDir.resolve(SETUP_MARKER), "role, extension and slot created\n");
   }
@@ -339,7 +345,9 @@ public final class LabPostgres implements AutoCloseable {
     try {
       String kept =
           Files.readAllLines(autoConf).stream()
-              .filter(line -> !line.startsWith("primary_conninfo") && !line.startsWith("primary_slot_name"))
+              .filter(
+                  line ->
+                      !line.startsWith("primary_conninfo") && !line.startsWith("primary_slot_name"))
               .collect(Collectors.joining("\n", "", "\n"));
       writeFile(autoConf, kept);
     } catch (IOException e) {
@@ -478,8 +486,9 @@ public final class LabPostgres implements AutoCloseable {
   private boolean isIntact(Path dataDir) {
     try {
       return Files.isRegularFile(dataDir.resolve("global/pg_control"))
-          && Files.readString(dataDir.resolve("PG_VERSION")).trim().equals(
-              Integer.toString(binaries.major()));
+          && Files.readString(dataDir.resolve("PG_VERSION"))
+              .trim()
+              .equals(Integer.toString(binaries.major()));
     } catch (IOException e) {
       return false;
     }

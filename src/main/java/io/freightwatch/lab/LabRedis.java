@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@code redis-server} child process on 127.0.0.1 used as the Odoo session store: no
- * persistence, a {@code maxmemory} limit and {@code allkeys-lru} eviction, as a session store
- * under memory pressure would be configured. The process runs until {@link #close()}.
+ * A {@code redis-server} child process on 127.0.0.1 used as the Odoo session store: no persistence,
+ * a {@code maxmemory} limit and {@code allkeys-lru} eviction, as a session store under memory
+ * pressure would be configured. The process runs until {@link #close()}.
  */
 public final class LabRedis implements AutoCloseable {
 
@@ -166,8 +166,12 @@ public final class LabRedis implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "redis-server on port " + port + " exited with code " + process.exitValue()
-                + "\n" + logTail());
+            "redis-server on port "
+                + port
+                + " exited with code "
+                + process.exitValue()
+                + "\n"
+                + logTail());
       }
       try {
         if (ping()) {
@@ -184,8 +188,12 @@ public final class LabRedis implements AutoCloseable {
       }
     }
     throw new IllegalStateException(
-        "redis-server on port " + port + " did not answer PING within "
-            + READY_TIMEOUT.toSeconds() + " s\n" + logTail(),
+        "redis-server on port "
+            + port
+            + " did not answer PING within "
+            + READY_TIMEOUT.toSeconds()
+            + " s\n"
+            + logTail(),
         last);
   }
 

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * runner or a carrier outage shows in the queue tables within seconds.
  *
  * <p>{@link #pause(String)} stops all database and Redis writes of one tenant, and {@link
- * #pauseAll()} stops all writes to the primary; both return once a write in progress has
- * committed. Traffic recorded in the Traefik stand-in goes on in both cases.
+ * #pauseAll()} stops all writes to the primary; both return once a write in progress has committed.
+ * Traffic recorded in the Traefik stand-in goes on in both cases.
  */
 public final class LogisticsWorkload implements AutoCloseable {
 
@@ -254,7 +254,8 @@ public final class LogisticsWorkload implements AutoCloseable {
   private void ingressGauges() {
     // A random walk around the connections the tenants' browsers, scanners and websockets hold.
     long target = loads.size() * 25L;
-    openConnections = Math.max(1, openConnections + random.nextInt(7) - 3 + (target - openConnections) / 10);
+    openConnections =
+        Math.max(1, openConnections + random.nextInt(7) - 3 + (target - openConnections) / 10);
     traefik.setOpenConnections(TraefikStandIn.ENTRYPOINT, openConnections);
     traefik.setOpenConnections("traefik", 1);
     Instant now = Instant.now();

@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Odoo 17 tenant databases on the lab's primary, one per tenant, with the tables the agent reads
- * and the rows a freshly installed Odoo 17 with queue_job, stock, stock_delivery, mail and
- * edi_oca would have.
+ * and the rows a freshly installed Odoo 17 with queue_job, stock, stock_delivery, mail and edi_oca
+ * would have.
  *
  * <p>Databases are named {@code odoo_acme}, {@code odoo_globex}, {@code odoo_initech}, then {@code
- * odoo_tenant04}, {@code odoo_tenant05} and so on; the tenant name is the part after {@code
- * odoo_}. An existing tenant database that already has its seed rows is kept as it is.
+ * odoo_tenant04}, {@code odoo_tenant05} and so on; the tenant name is the part after {@code odoo_}.
+ * An existing tenant database that already has its seed rows is kept as it is.
  */
 public final class OdooTenants {
 
@@ -34,7 +34,12 @@ public final class OdooTenants {
   /** Channels seeded in {@code queue_job_channel}, parents before children. */
   public static final List<String> CHANNELS =
       List.of(
-          "root", "root.carrier", "root.edi", "root.edi.order_import", "root.edi.export", "root.mail");
+          "root",
+          "root.carrier",
+          "root.edi",
+          "root.edi.order_import",
+          "root.edi.export",
+          "root.mail");
 
   private static final Logger LOG = LoggerFactory.getLogger(OdooTenants.class);
   private static final List<String> FIRST_NAMES = List.of("acme", "globex", "initech");
@@ -64,14 +69,17 @@ public final class OdooTenants {
       try {
         createOne(postgres, tenant);
       } catch (SQLException | IOException e) {
-        throw new IllegalStateException("creating tenant database " + tenant.database() + " failed", e);
+        throw new IllegalStateException(
+            "creating tenant database " + tenant.database() + " failed", e);
       }
       tenants.add(tenant);
     }
     return new OdooTenants(tenants);
   }
 
-  /** Returns the name of the tenant at {@code index} (0-based): acme, globex, initech, tenant04... */
+  /**
+   * Returns the name of the tenant at {@code index} (0-based): acme, globex, initech, tenant04...
+   */
   public static String tenantName(int index) {
     return index < FIRST_NAMES.size()
         ? FIRST_NAMES.get(index)

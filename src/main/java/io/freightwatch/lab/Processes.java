@@ -28,8 +28,8 @@ final class Processes {
    *
    * @param asUser OS user to run as through {@code runuser}, or empty for the current user
    * @return the combined standard output and error
-   * @throws IllegalStateException when the program exits non-zero or runs past {@code timeout};
-   *     the message has the command and the end of its output
+   * @throws IllegalStateException when the program exits non-zero or runs past {@code timeout}; the
+   *     message has the command and the end of its output
    */
   static String run(List<String> command, String asUser, Duration timeout) {
     List<String> full = new ArrayList<>();

@@ -8,10 +8,10 @@ import java.util.HexFormat;
 import java.util.Random;
 
 /**
- * Odoo sessions in Redis as the session_redis add-on stores them: {@code session:<sid>} holding
- * the session as JSON, written with SET and then EXPIRE (7 days for logged-in users), and read on
- * every request. A few lookups use a sid that no longer exists, as after a logout. Not
- * thread-safe: one workload thread owns each instance.
+ * Odoo sessions in Redis as the session_redis add-on stores them: {@code session:<sid>} holding the
+ * session as JSON, written with SET and then EXPIRE (7 days for logged-in users), and read on every
+ * request. A few lookups use a sid that no longer exists, as after a logout. Not thread-safe: one
+ * workload thread owns each instance.
  */
 final class SessionTraffic {
 

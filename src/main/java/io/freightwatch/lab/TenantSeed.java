@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Seed rows of a new Odoo 17 tenant database: modules, the warehouse and its operation types, job
- * channels, crons and the EDI backend. Values follow what Odoo 17 and the OCA modules write;
- * every datetime is naive UTC.
+ * channels, crons and the EDI backend. Values follow what Odoo 17 and the OCA modules write; every
+ * datetime is naive UTC.
  */
 final class TenantSeed {
 
@@ -119,8 +119,7 @@ final class TenantSeed {
     }
   }
 
-  private static void insertPickingTypes(Connection connection, int warehouse)
-      throws SQLException {
+  private static void insertPickingTypes(Connection connection, int warehouse) throws SQLException {
     // code, sequence code, English name, source location, destination location
     Object[][] types = {
       {RECEIPT, "IN", "Receipts", VENDORS_LOCATION, STOCK_LOCATION},

@@ -4,8 +4,8 @@ import java.time.Duration;
 import org.slf4j.Logger;
 
 /**
- * Logs a repeated failure of one task at most once per interval, and its recovery once. Used by
- * the workload, whose ticks fail every few hundred milliseconds while the primary is stopped.
+ * Logs a repeated failure of one task at most once per interval, and its recovery once. Used by the
+ * workload, whose ticks fail every few hundred milliseconds while the primary is stopped.
  */
 final class ThrottledLog {
 

@@ -43,8 +43,7 @@ public final class TraefikStandIn implements AutoCloseable {
   public static final List<Double> TRAEFIK_DEFAULT_BUCKETS = List.of(0.1, 0.3, 1.2, 5.0);
 
   /** Finer bounds in seconds, as operators commonly configure them and as the lab uses. */
-  public static final List<Double> LAB_BUCKETS =
-      List.of(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
+  public static final List<Double> LAB_BUCKETS = List.of(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
 
   /** Content-Type of Traefik v3.7 (prometheus/common 0.67) for the text format. */
   public static final String CONTENT_TYPE =
@@ -107,7 +106,8 @@ public final class TraefikStandIn implements AutoCloseable {
             .withoutExemplars()
             .register(registry);
     configReloads =
-        counter("traefik_config_reloads_total", "Dynamic configuration reloads.").register(registry);
+        counter("traefik_config_reloads_total", "Dynamic configuration reloads.")
+            .register(registry);
     lastReloadSuccess =
         Gauge.builder()
             .name("traefik_config_last_reload_success")
@@ -152,7 +152,10 @@ public final class TraefikStandIn implements AutoCloseable {
         .map(
             server -> {
               standIn.server = server;
-              LOG.info("event=traefik_stand_in_listening port={} buckets={}", server.actualPort(), buckets);
+              LOG.info(
+                  "event=traefik_stand_in_listening port={} buckets={}",
+                  server.actualPort(),
+                  buckets);
               return standIn;
             });
   }
@@ -214,7 +217,8 @@ public final class TraefikStandIn implements AutoCloseable {
    *
    * @param sans DNS names, written sorted and comma-joined as Traefik does
    */
-  public void addCertificate(String commonName, List<String> sans, String serial, Instant notAfter) {
+  public void addCertificate(
+      String commonName, List<String> sans, String serial, Instant notAfter) {
     String joined = String.join(",", sans.stream().sorted().toList());
     certificateNotAfter.labelValues(commonName, serial, joined).set(notAfter.getEpochSecond());
   }
@@ -236,7 +240,10 @@ public final class TraefikStandIn implements AutoCloseable {
 
   private void handle(HttpServerRequest request) {
     if (request.method() != HttpMethod.GET || !"/metrics".equals(request.path())) {
-      request.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
+      request
+          .response()
+          .setStatusCode(404)
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
           .end("404 page not found\n");
       return;
     }
@@ -263,7 +270,8 @@ public final class TraefikStandIn implements AutoCloseable {
   static boolean acceptsGzip(String acceptEncoding) {
     return Arrays.stream(acceptEncoding.split(","))
         .map(part -> part.trim().toLowerCase(java.util.Locale.ROOT))
-        .anyMatch(part -> part.equals("gzip") || (part.startsWith("gzip;") && !part.endsWith("q=0")));
+        .anyMatch(
+            part -> part.equals("gzip") || (part.startsWith("gzip;") && !part.endsWith("q=0")));
   }
 
   private static byte[] gzip(byte[] body) {
@@ -291,7 +299,8 @@ public final class TraefikStandIn implements AutoCloseable {
 
   private static void validateBuckets(List<Double> buckets) {
     if (buckets.isEmpty()) {
-      throw new IllegalArgumentException("buckets: got []; expected at least one bound, e.g. [0.1, 0.3, 1.2, 5]");
+      throw new IllegalArgumentException(
+          "buckets: got []; expected at least one bound, e.g. [0.1, 0.3, 1.2, 5]");
     }
     double previous = 0;
     for (double bound : buckets) {

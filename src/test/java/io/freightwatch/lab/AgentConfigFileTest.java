@@ -28,7 +28,8 @@ class AgentConfigFileTest {
   @Test
   void rejectsZeroInterval() {
     assertThatThrownBy(
-            () -> new AgentConfigFile("127.0.0.1:9187", Duration.ZERO, Path.of("rules"), "http://x"))
+            () ->
+                new AgentConfigFile("127.0.0.1:9187", Duration.ZERO, Path.of("rules"), "http://x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("interval: got PT0S; expected > 0, e.g. 15s");
   }

@@ -45,7 +45,8 @@ class AlertPrinterTest {
 
     assertThat(lines)
         .containsExactly(
-            "FIRING    critical  CarrierLabelBacklog              acme       Label jobs for DHL Express are failing",
+            "FIRING    critical  CarrierLabelBacklog              acme       Label jobs for DHL"
+                + " Express are failing",
             "RESOLVED  warning   ReplicaLagHigh                   -          -");
   }
 
@@ -62,7 +63,8 @@ class AlertPrinterTest {
     AlertPrinter printer = Lab.await(AlertPrinter.start(vertx, 0, printed::add), "starting");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    HttpResponse<String> valid = http.send(post(printer, PAYLOAD), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> valid =
+        http.send(post(printer, PAYLOAD), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> invalid =
         http.send(post(printer, "not json"), HttpResponse.BodyHandlers.ofString());
 

@@ -64,12 +64,13 @@ class LabIT {
         .untilAsserted(
             () ->
                 assertThat(
-                        text("postgres",
+                        text(
+                            "postgres",
                             "SELECT state FROM pg_stat_replication WHERE application_name = '"
                                 + LabPostgres.STANDBY_NAME
                                 + "'"))
                     .isEqualTo("streaming"));
-    assertThat(replicaText( "SELECT pg_is_in_recovery()::text")).isEqualTo("true");
+    assertThat(replicaText("SELECT pg_is_in_recovery()::text")).isEqualTo("true");
   }
 
   @Test
@@ -93,7 +94,8 @@ class LabIT {
         .untilAsserted(
             () ->
                 assertThat(
-                        number("postgres",
+                        number(
+                            "postgres",
                             "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)"
                                 + " FROM pg_stat_replication WHERE application_name = '"
                                 + LabPostgres.STANDBY_NAME
@@ -136,7 +138,8 @@ class LabIT {
         .untilAsserted(
             () ->
                 assertThat(
-                        text("postgres",
+                        text(
+                            "postgres",
                             "SELECT state FROM pg_stat_replication WHERE application_name = '"
                                 + LabPostgres.STANDBY_NAME
                                 + "'"))
@@ -148,7 +151,8 @@ class LabIT {
     assertThat(lab.tenants().names()).containsExactly("acme", "globex", "initech");
     for (OdooTenants.Tenant tenant : lab.tenants().all()) {
       try (Connection monitor = monitor(tenant.database())) {
-        assertThat(value(monitor, "SELECT latest_version FROM ir_module_module WHERE name = 'base'"))
+        assertThat(
+                value(monitor, "SELECT latest_version FROM ir_module_module WHERE name = 'base'"))
             .isEqualTo("17.0.1.3");
         assertThat(
                 texts(
@@ -244,8 +248,7 @@ class LabIT {
     await()
         .atMost(DEADLINE)
         .pollInterval(POLL)
-        .untilAsserted(
-            () -> assertThat(number("odoo_acme", retried)).isGreaterThanOrEqualTo(2));
+        .untilAsserted(() -> assertThat(number("odoo_acme", retried)).isGreaterThanOrEqualTo(2));
 
     try (Connection acme = primary("odoo_acme")) {
       assertThat(
@@ -327,7 +330,8 @@ class LabIT {
                 assertThat(number("odoo_initech", failedImports))
                     .isGreaterThanOrEqualTo(before + 3));
     assertThat(
-            number("odoo_initech",
+            number(
+                "odoo_initech",
                 "SELECT count(*) FROM edi_exchange_record"
                     + " WHERE edi_exchange_state = 'input_processed_error'"))
         .isGreaterThanOrEqualTo(3);
@@ -343,7 +347,8 @@ class LabIT {
     await()
         .atMost(DEADLINE)
         .pollInterval(POLL)
-        .until(() -> requests(lab.traefik().scrapeText(), service) - requests(first, service) >= 300);
+        .until(
+            () -> requests(lab.traefik().scrapeText(), service) - requests(first, service) >= 300);
     String second = lab.traefik().scrapeText();
 
     double total = requests(second, service) - requests(first, service);
@@ -352,13 +357,16 @@ class LabIT {
             - MetricsText.sumServerErrors(first, "traefik_service_requests_total", service);
     assertThat(errors / total).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1.5 / total));
 
-    double upToOneSecond =
-        bucket(second, service, "1.0") - bucket(first, service, "1.0");
+    double upToOneSecond = bucket(second, service, "1.0") - bucket(first, service, "1.0");
     double durations =
         MetricsText.sum(
-                second, "traefik_service_request_duration_seconds_count", Map.of("service", service))
+                second,
+                "traefik_service_request_duration_seconds_count",
+                Map.of("service", service))
             - MetricsText.sum(
-                first, "traefik_service_request_duration_seconds_count", Map.of("service", service));
+                first,
+                "traefik_service_request_duration_seconds_count",
+                Map.of("service", service));
     assertThat(1 - upToOneSecond / durations)
         .as("share of requests slower than 1 s")
         .isGreaterThanOrEqualTo(Faults.INGRESS_SLOW_RATIO - 0.02);
@@ -374,7 +382,9 @@ class LabIT {
           .atMost(DEADLINE)
           .pollInterval(POLL)
           .untilAsserted(
-              () -> assertThat(infoField(connection.sync().info("stats"), "evicted_keys")).isPositive());
+              () ->
+                  assertThat(infoField(connection.sync().info("stats"), "evicted_keys"))
+                      .isPositive());
       assertThat(infoField(connection.sync().info("memory"), "maxmemory"))
           .isEqualTo(LabRedis.DEFAULT_MAX_MEMORY_BYTES);
       assertThat(lab.faults().redisPressureBytes()).isPositive();
@@ -464,14 +474,18 @@ class LabIT {
     Map<String, Object> yaml = new Yaml().load(Files.readString(config));
     Map<String, Object> targets = map(yaml.get("targets"));
     List<Map<String, Object>> postgres = list(targets.get("postgres"));
-    assertThat(postgres).extracting(target -> target.get("name")).containsExactly("lab-primary", "lab-replica");
+    assertThat(postgres)
+        .extracting(target -> target.get("name"))
+        .containsExactly("lab-primary", "lab-replica");
     assertThat(postgres.get(0).get("dsn"))
         .isEqualTo(
-            "postgresql://freightwatch@127.0.0.1:" + lab.postgres().primaryPort()
+            "postgresql://freightwatch@127.0.0.1:"
+                + lab.postgres().primaryPort()
                 + "/postgres?sslmode=disable");
     assertThat(postgres.get(1).get("cluster")).isEqualTo("lab");
     assertThat(list(targets.get("redis")).get(0).get("url")).isEqualTo(lab.redis().uri());
-    assertThat(list(targets.get("traefik")).get(0).get("url")).isEqualTo(lab.traefik().metricsUrl());
+    assertThat(list(targets.get("traefik")).get(0).get("url"))
+        .isEqualTo(lab.traefik().metricsUrl());
     assertThat(map(list(targets.get("odoo")).get(0).get("discover")).get("tenant_name"))
         .isEqualTo("odoo_(?<tenant>.+)");
     assertThat(map(yaml.get("rules")).get("directory")).isEqualTo("../alert-rules");
@@ -485,7 +499,9 @@ class LabIT {
 
   private static double bucket(String text, String service, String le) {
     return MetricsText.sum(
-        text, "traefik_service_request_duration_seconds_bucket", Map.of("service", service, "le", le));
+        text,
+        "traefik_service_request_duration_seconds_bucket",
+        Map.of("service", service, "le", le));
   }
 
   private HttpResponse<String> post(String path) throws IOException, InterruptedException {

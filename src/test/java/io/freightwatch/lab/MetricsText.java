@@ -10,13 +10,14 @@ final class MetricsText {
 
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s+(\\S+)$");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   private MetricsText() {}
 
   /**
-   * Returns the sum of the samples called {@code name} whose labels include all of {@code
-   * labels}; 0 when there is none.
+   * Returns the sum of the samples called {@code name} whose labels include all of {@code labels};
+   * 0 when there is none.
    */
   static double sum(String text, String name, Map<String, String> labels) {
     double total = 0;

@@ -31,9 +31,7 @@ class TraefikStandInTest {
 
   @BeforeEach
   void startStandIn() {
-    traefik =
-        Lab.await(
-            TraefikStandIn.start(vertx, 0), "starting");
+    traefik = Lab.await(TraefikStandIn.start(vertx, 0), "starting");
   }
 
   @AfterEach
@@ -50,9 +48,14 @@ class TraefikStandInTest {
 
     assertThat(text)
         .contains(
-            "traefik_entrypoint_requests_total{code=\"200\",entrypoint=\"websecure\",method=\"GET\",protocol=\"http\"} 1.0",
-            "traefik_router_requests_total{code=\"502\",method=\"GET\",protocol=\"http\",router=\"acme-web@kubernetes\",service=\"odoo-acme-web@kubernetes\"} 1.0",
-            "traefik_service_requests_total{code=\"200\",method=\"GET\",protocol=\"http\",service=\"odoo-acme-web@kubernetes\"} 1.0");
+            "traefik_entrypoint_requests_total{code=\"200\",entrypoint=\"websecure\","
+                + "method=\"GET\",protocol=\"http\"} 1.0")
+        .contains(
+            "traefik_router_requests_total{code=\"502\",method=\"GET\",protocol=\"http\","
+                + "router=\"acme-web@kubernetes\",service=\"odoo-acme-web@kubernetes\"} 1.0")
+        .contains(
+            "traefik_service_requests_total{code=\"200\",method=\"GET\",protocol=\"http\","
+                + "service=\"odoo-acme-web@kubernetes\"} 1.0");
     assertThat(MetricsText.sumServerErrors(text, "traefik_service_requests_total", SERVICE))
         .isEqualTo(1.0);
   }
@@ -111,8 +114,7 @@ class TraefikStandInTest {
   void rejectsUnorderedBuckets() {
     assertThatThrownBy(() -> TraefikStandIn.start(vertx, 0, List.of(0.3, 0.1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "buckets: got [0.3, 0.1]; expected finite positive bounds in increasing order");
+        .hasMessage("buckets: got [0.3, 0.1]; expected finite positive bounds in increasing order");
   }
 
   @Test

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit extension that gives test classes the {@link SharedLab}: annotate the class with
- * {@code @ExtendWith(LabExtension.class)} and declare a {@link Lab} parameter in a constructor,
- * a lifecycle method or a test method. The lab starts before the first test of the class, or the
+ * {@code @ExtendWith(LabExtension.class)} and declare a {@link Lab} parameter in a constructor, a
+ * lifecycle method or a test method. The lab starts before the first test of the class, or the
  * class is skipped when a server program is missing (failed under {@code CI=true}).
  */
 public final class LabExtension implements BeforeAllCallback, ParameterResolver {

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
  * target/shared-lab-<pid>} and closed (and its directory deleted) when the JVM ends, so that
  * several integration test classes share one PostgreSQL pair, Redis and Traefik stand-in.
  *
- * <p>Tests that switch faults or pause the workload must undo it before they end, because the
- * next test class uses the same lab. Use {@link LabExtension} to get the lab as a parameter.
+ * <p>Tests that switch faults or pause the workload must undo it before they end, because the next
+ * test class uses the same lab. Use {@link LabExtension} to get the lab as a parameter.
  */
 public final class SharedLab {
 
@@ -35,7 +35,8 @@ public final class SharedLab {
       throw new IllegalStateException("the shared lab failed to start earlier", startFailure);
     }
     if (lab == null) {
-      Path dir = projectDir().resolve("target").resolve("shared-lab-" + ProcessHandle.current().pid());
+      Path dir =
+          projectDir().resolve("target").resolve("shared-lab-" + ProcessHandle.current().pid());
       try {
         lab = Lab.start(LabOptions.withFreePorts(dir));
       } catch (RuntimeException e) {
