@@ -33,9 +33,10 @@ java_major() {
   javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*/\1/p' | head -n 1
 }
 
+need_jdk=0
 major="$(java_major)"
 if [[ -z "$major" || "$major" -lt 17 ]]; then
-  packages+=(openjdk-17-jdk-headless)
+  need_jdk=1
 fi
 
 command -v mvn >/dev/null 2>&1 || packages+=(maven)
@@ -57,7 +58,7 @@ has_postgres || packages+=(postgresql postgresql-contrib)
 
 command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || packages+=(redis-server)
 
-if [[ ${#packages[@]} -eq 0 ]]; then
+if [[ ${#packages[@]} -eq 0 && "$need_jdk" -eq 0 ]]; then
   log "nothing to install: JDK, Maven, PostgreSQL and redis-server are present"
   exit 0
 fi
@@ -77,7 +78,17 @@ if [[ ! -e "$policy" ]]; then
   created_policy=1
 fi
 
-log "installing: ${packages[*]}"
 $SUDO apt-get update -q
+if [[ "$need_jdk" -eq 1 ]]; then
+  # Some releases ship no openjdk-17 package. The build targets release 17, which a newer JDK
+  # also compiles.
+  for jdk in openjdk-17-jdk-headless openjdk-21-jdk-headless default-jdk-headless; do
+    if apt-cache show "$jdk" >/dev/null 2>&1; then
+      packages+=("$jdk")
+      break
+    fi
+  done
+fi
+log "installing: ${packages[*]}"
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}"
 log "done"

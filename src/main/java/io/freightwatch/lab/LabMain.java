@@ -95,18 +95,16 @@ public final class LabMain {
       // Read by lab/logback-lab.xml; set before the first lab class creates its logger.
       System.setProperty("freightwatch.lab.log", base.resolve("lab.log").toString());
       LabOptions options = LabOptions.demo(base).withTenants(tenants).withWorkload(!noWorkload);
-      Lab lab = Lab.start(options, line -> System.out.println("[lab] " + line));
-      CountDownLatch stopped = new CountDownLatch(1);
-      AlertPrinter printer;
+      Lab lab;
       try {
-        printer =
-            Lab.await(
-                AlertPrinter.start(lab.vertx(), alertPort, line -> System.out.println(line)),
-                "starting the alert printer");
+        lab = Lab.start(options, line -> System.out.println("[lab] " + line));
       } catch (RuntimeException e) {
-        lab.close();
-        throw e;
+        System.err.println("[lab] Start failed: " + messages(e));
+        System.err.println(
+            "[lab] Logs: " + base.resolve("lab.log") + " and " + base + "/postgres/logs");
+        return 1;
       }
+      AlertPrinter printer = startPrinter(lab);
       Path config = base.resolve("freightwatch.yaml");
       lab.writeAgentConfig(config, rulesDir.toAbsolutePath().normalize(), printer.url());
       FaultSchedule schedule =
@@ -117,19 +115,8 @@ public final class LabMain {
                   Duration.ofSeconds(quietSeconds),
                   line -> System.out.println(line))
               : null;
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    System.out.println("[lab] Stopping ...");
-                    if (schedule != null) {
-                      schedule.stop();
-                    }
-                    lab.close();
-                    System.out.println("[lab] Stopped");
-                    stopped.countDown();
-                  },
-                  "lab-shutdown"));
+      CountDownLatch stopped = closeOnShutdown(lab, schedule);
+
       System.out.println("[lab] Agent configuration: " + config);
       System.out.println("[lab] Alert printer: " + printer.url());
       System.out.println("[lab] Lab log: " + base.resolve("lab.log"));
@@ -139,6 +126,51 @@ public final class LabMain {
       }
       stopped.await();
       return 0;
+    }
+
+    private AlertPrinter startPrinter(Lab lab) {
+      try {
+        return Lab.await(
+            AlertPrinter.start(lab.vertx(), alertPort, line -> System.out.println(line)),
+            "starting the alert printer");
+      } catch (RuntimeException e) {
+        lab.close();
+        throw e;
+      }
+    }
+
+    /**
+     * Registers the shutdown hook that stops the schedule and the lab on Ctrl-C or SIGTERM.
+     *
+     * <p>NOTE: the hook exists only once the lab has started. A Ctrl-C during the start leaves the
+     * servers started so far running; the next start stops a leftover PostgreSQL, but a leftover
+     * redis-server keeps its port until it is killed.
+     *
+     * @return a latch released when the hook has finished
+     */
+    private static CountDownLatch closeOnShutdown(Lab lab, FaultSchedule schedule) {
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runnable stop =
+          () -> {
+            System.out.println("[lab] Stopping ...");
+            if (schedule != null) {
+              schedule.stop();
+            }
+            lab.close();
+            System.out.println("[lab] Stopped");
+            stopped.countDown();
+          };
+      Runtime.getRuntime().addShutdownHook(new Thread(stop, "lab-shutdown"));
+      return stopped;
+    }
+
+    /** Returns the messages of {@code error} and its causes, joined by ": caused by ". */
+    private static String messages(Throwable error) {
+      StringBuilder text = new StringBuilder(String.valueOf(error.getMessage()));
+      for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+        text.append(": caused by ").append(cause.getMessage());
+      }
+      return text.toString();
     }
   }
 }
