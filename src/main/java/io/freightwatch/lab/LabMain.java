@@ -2,6 +2,7 @@ package io.freightwatch.lab;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -58,8 +59,10 @@ public final class LabMain {
 
     @Option(
         names = "--fault-seconds",
-        defaultValue = "180",
-        description = "Seconds each fault of the schedule stays on (default: ${DEFAULT-VALUE}).")
+        defaultValue = "0",
+        description =
+            "Seconds every fault of the schedule stays on; 0 gives each fault its own time,"
+                + " 3 to 9 minutes (default: ${DEFAULT-VALUE}).")
     long faultSeconds;
 
     @Option(
@@ -111,7 +114,9 @@ public final class LabMain {
           faultSchedule.equals("demo")
               ? FaultSchedule.demo(
                   lab,
-                  Duration.ofSeconds(faultSeconds),
+                  faultSeconds > 0
+                      ? Optional.of(Duration.ofSeconds(faultSeconds))
+                      : Optional.empty(),
                   Duration.ofSeconds(quietSeconds),
                   line -> System.out.println(line))
               : null;
