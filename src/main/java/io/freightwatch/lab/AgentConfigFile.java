@@ -1,0 +1,148 @@
+package io.freightwatch.lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The agent configuration (YAML) that points Freightwatch at a running lab: both PostgreSQL servers
+ * as cluster {@code lab}, Odoo tenants found by discovery on the primary, the Redis session store,
+ * the Traefik stand-in, a rules directory and one Alertmanager-style webhook.
+ *
+ * @param listen host:port of the agent's HTTP server, e.g. {@code 127.0.0.1:9187}
+ * @param interval scrape and rule evaluation interval
+ * @param rulesDirectory directory of rule files; written relative to the configuration file's
+ *     directory when both are absolute, as the agent resolves relative paths against it
+ * @param webhookUrl URL of the webhook receiver, e.g. the lab's alert printer
+ */
+public record AgentConfigFile(
+    String listen, Duration interval, Path rulesDirectory, String webhookUrl) {
+
+  /** Address of the agent in the demo. */
+  public static final String DEFAULT_LISTEN = "127.0.0.1:9187";
+
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
+
+  public AgentConfigFile {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(rulesDirectory, "rulesDirectory");
+    Objects.requireNonNull(webhookUrl, "webhookUrl");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval: got " + interval + "; expected > 0, e.g. 15s");
+    }
+  }
+
+  /** Writes the configuration for {@code lab} to {@code file}, replacing it. */
+  public void write(Lab lab, Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      Files.writeString(file, render(lab, parent), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not write the agent configuration " + file, e);
+    }
+  }
+
+  /** Returns the YAML text; relative paths in it are relative to {@code configDirectory}. */
+  String render(Lab lab, Path configDirectory) {
+    LabPostgres postgres = lab.postgres();
+    String every = prometheusDuration(interval);
+    StringBuilder yaml = new StringBuilder();
+    yaml.append(
+        "# Freightwatch agent configuration for the local lab (io.freightwatch.lab.Lab).\n");
+    yaml.append("agent:\n");
+    yaml.append("  listen: ").append(quote(listen)).append('\n');
+    yaml.append("  scrape_timeout: 10s\n");
+    yaml.append("targets:\n");
+    yaml.append("  postgres:\n");
+    postgresTarget(yaml, "lab-primary", postgres.primaryPort(), every);
+    postgresTarget(yaml, "lab-replica", postgres.replicaPort(), every);
+    yaml.append("  odoo:\n");
+    yaml.append("    - server: lab-primary\n");
+    yaml.append("      discover:\n");
+    yaml.append("        include: ").append(quote(OdooTenants.DATABASE_PREFIX + ".*")).append('\n');
+    yaml.append("        exclude: ")
+        .append(quote(OdooTenants.DATABASE_PREFIX + "template"))
+        .append('\n');
+    yaml.append("        tenant_name: ")
+        .append(quote(OdooTenants.DATABASE_PREFIX + "(?<tenant>.+)"))
+        .append('\n');
+    yaml.append("      interval: ").append(every).append('\n');
+    yaml.append("  redis:\n");
+    yaml.append("    - name: sessions\n");
+    yaml.append("      url: ").append(quote(lab.redis().uri())).append('\n');
+    yaml.append("      interval: ").append(every).append('\n');
+    yaml.append("  traefik:\n");
+    yaml.append("    - name: ingress\n");
+    yaml.append("      url: ").append(quote(lab.traefik().metricsUrl())).append('\n');
+    yaml.append("      interval: ").append(every).append('\n');
+    yaml.append("      window: 5m\n");
+    yaml.append("      services:\n");
+    yaml.append("        - pattern: ")
+        .append(quote("odoo-(?<tenant>[a-z0-9]+)-(?<app>web|handheld)@.*"))
+        .append('\n');
+    yaml.append("rules:\n");
+    yaml.append("  directory: ").append(quote(rulesPath(configDirectory))).append('\n');
+    yaml.append("  evaluation_interval: ").append(every).append('\n');
+    yaml.append("notify:\n");
+    yaml.append("  receivers:\n");
+    yaml.append("    - name: ops\n");
+    yaml.append("      type: webhook\n");
+    yaml.append("      url: ").append(quote(webhookUrl)).append('\n');
+    return yaml.toString();
+  }
+
+  /** Formats a duration the Prometheus way: 500ms, 15s, 5m, 1h, 1d. */
+  static String prometheusDuration(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis % 1000 != 0) {
+      return millis + "ms";
+    }
+    long seconds = millis / 1000;
+    if (seconds % 86400 == 0) {
+      return seconds / 86400 + "d";
+    }
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
+
+  private static void postgresTarget(StringBuilder yaml, String name, int port, String every) {
+    yaml.append("    - name: ").append(name).append('\n');
+    yaml.append("      cluster: lab\n");
+    yaml.append("      dsn: ")
+        .append(
+            quote(
+                "postgresql://"
+                    + LabPostgres.MONITOR_ROLE
+                    + "@"
+                    + LabPostgres.HOST
+                    + ":"
+                    + port
+                    + "/postgres?sslmode=disable"))
+        .append('\n');
+    yaml.append("      interval: ").append(every).append('\n');
+  }
+
+  private String rulesPath(Path configDirectory) {
+    if (rulesDirectory.isAbsolute() && configDirectory.isAbsolute()) {
+      String relative =
+          configDirectory.normalize().relativize(rulesDirectory.normalize()).toString();
+      return relative.isEmpty() ? "." : relative;
+    }
+    return rulesDirectory.toString();
+  }
+
+  /** Returns a double-quoted YAML scalar, so that regular expressions and paths stay literal. */
+  static String quote(String value) {
+    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}
