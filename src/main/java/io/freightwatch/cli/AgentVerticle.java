@@ -49,6 +49,7 @@ public final class AgentVerticle extends VerticleBase {
   private HttpServer server;
   private long evaluationTimer = -1;
   private boolean ready;
+  private boolean collectorsKnown;
 
   public AgentVerticle(AgentConfig config, Clock clock, CollectorFactory factory) {
     this.config = config;
@@ -67,7 +68,10 @@ public final class AgentVerticle extends VerticleBase {
         new ScrapeContext(vertx, workers, clock, config.agent().scrapeTimeout());
     scheduler = new CollectorScheduler(vertx, store, scrapeContext);
     scheduler.onScrape(this::checkReady);
-    factory.create(config, scrapeContext, scheduler);
+    factory.create(config, scrapeContext, scheduler).onComplete(done -> {
+      collectorsKnown = true;
+      checkReady();
+    });
 
     rules = new RuleEngine(store, config.rules().specs());
     webClient = WebClient.create(vertx, new WebClientOptions().setUserAgent("freightwatch"));
@@ -122,7 +126,7 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void checkReady() {
-    if (!ready && scheduler.allScrapedOnce()) {
+    if (!ready && collectorsKnown && scheduler.allScrapedOnce()) {
       ready = true;
       LOG.info("agent ready: every target has been scraped once");
       evaluate();

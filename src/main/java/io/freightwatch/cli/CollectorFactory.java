@@ -11,10 +11,12 @@ public interface CollectorFactory {
   /**
    * Adds every collector of {@code config} to {@code scheduler}. Called once on the agent's event
    * loop before the scheduler starts; may keep adding and removing collectors later (for example
-   * after a tenant discovery). The returned future completes when the factory has released what
-   * it holds, once {@link #close()} is called.
+   * after a tenant discovery).
+   *
+   * @return a future that completes when the first set of collectors is known, that is after the
+   *     first tenant discovery has finished or failed; the agent is not ready before
    */
-  void create(AgentConfig config, ScrapeContext context, CollectorScheduler scheduler);
+  Future<Void> create(AgentConfig config, ScrapeContext context, CollectorScheduler scheduler);
 
   /** Releases shared clients and pools; called once when the agent stops. */
   default Future<Void> close() {

@@ -42,8 +42,10 @@ public final class DefaultCollectorFactory implements CollectorFactory {
   private final List<Long> timers = new ArrayList<>();
 
   @Override
-  public void create(AgentConfig config, ScrapeContext context, CollectorScheduler scheduler) {
+  public Future<Void> create(AgentConfig config, ScrapeContext context,
+      CollectorScheduler scheduler) {
     this.vertx = context.vertx();
+    List<Future<Void>> discoveries = new ArrayList<>();
     sessions = new PgSessions(config.agent().maxDatabaseConnections());
     for (PostgresTarget target : config.postgres()) {
       scheduler.add(new PostgresCollector(target, sessions));
@@ -54,7 +56,7 @@ public final class DefaultCollectorFactory implements CollectorFactory {
       }
       target.discovery().ifPresent(discovery -> {
         TenantDiscovery task = new TenantDiscovery(target, context, scheduler);
-        task.run();
+        discoveries.add(task.run());
         timers.add(vertx.setPeriodic(discovery.refresh().toMillis(), id -> task.run()));
       });
     }
@@ -67,6 +69,7 @@ public final class DefaultCollectorFactory implements CollectorFactory {
     for (TraefikTarget target : config.traefik()) {
       scheduler.add(new TraefikCollector(target));
     }
+    return Future.join(discoveries).mapEmpty();
   }
 
   @Override
@@ -102,12 +105,13 @@ public final class DefaultCollectorFactory implements CollectorFactory {
       this.discovery = new OdooTenantDiscovery(target, sessions);
     }
 
-    void run() {
+    /** Runs one discovery; the future completes when it has finished, even if it failed. */
+    Future<Void> run() {
       if (running) {
-        return;
+        return Future.succeededFuture();
       }
       running = true;
-      discovery.discover(context)
+      return discovery.discover(context)
           .onComplete(result -> {
             running = false;
             if (result.failed()) {
@@ -116,7 +120,9 @@ public final class DefaultCollectorFactory implements CollectorFactory {
               return;
             }
             apply(result.result());
-          });
+          })
+          .<Void>mapEmpty()
+          .otherwiseEmpty();
     }
 
     private void apply(List<OdooTenant> tenants) {

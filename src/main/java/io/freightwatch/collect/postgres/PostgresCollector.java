@@ -29,6 +29,8 @@ public final class PostgresCollector implements Collector {
   private final PgSessions sessions;
   private final TargetId id;
   private final Labels serverLabels;
+  // Read and written in scrape callbacks, which run on the scheduler's event loop.
+  private RecoveryStatus previousStatus;
 
   /**
    * @param target the server to scrape, through its maintenance database
@@ -63,7 +65,12 @@ public final class PostgresCollector implements Collector {
             () ->
                 sessions.withConnection(
                     target, target.database(), permitWait, PostgresCollector::read))
-        .map(reading -> ReplicationLag.samples(serverLabels, reading.status(), reading.standbys()))
+        .map(reading -> {
+          List<Sample> samples = ReplicationLag.samples(serverLabels, reading.status(),
+              reading.standbys(), previousStatus);
+          previousStatus = reading.status();
+          return samples;
+        })
         .recover(
             failure ->
                 Future.failedFuture(

@@ -55,6 +55,17 @@ final class ReplicationLag {
    * @param standbys rows of {@code pg_stat_replication}; ignored when the server is in recovery
    */
   static List<Sample> samples(Labels server, RecoveryStatus status, List<StandbyRow> standbys) {
+    return samples(server, status, standbys, null);
+  }
+
+  /**
+   * Returns the samples of one scrape, using the previous scrape of the same server to bound the
+   * replica's time lag.
+   *
+   * @param previous status read at the previous scrape, or null for the first scrape
+   */
+  static List<Sample> samples(Labels server, RecoveryStatus status, List<StandbyRow> standbys,
+      RecoveryStatus previous) {
     List<Sample> samples = new ArrayList<>();
     samples.add(
         Sample.gauge(
@@ -63,7 +74,7 @@ final class ReplicationLag {
             status.inRecovery() ? 1 : 0,
             server));
     if (status.inRecovery()) {
-      addReplicaSide(server.with("observed_from", "replica"), status, samples);
+      addReplicaSide(server.with("observed_from", "replica"), status, previous, samples);
     } else {
       addPrimarySide(server, standbys, samples);
     }
@@ -111,12 +122,13 @@ final class ReplicationLag {
     return caughtUp ? 0.0 : null;
   }
 
-  private static void addReplicaSide(Labels replica, RecoveryStatus status, List<Sample> out) {
+  private static void addReplicaSide(Labels replica, RecoveryStatus status,
+      RecoveryStatus previous, List<Sample> out) {
     if (status.receiveLsn() != null && status.replayLsn() != null) {
       long bytes = Math.max(0, status.receiveLsn().bytesSince(status.replayLsn()));
       out.add(Sample.gauge(LAG_BYTES, LAG_BYTES_HELP, bytes, replica));
     }
-    Double seconds = replicaLagSeconds(status);
+    Double seconds = replicaLagSeconds(status, previous);
     if (seconds != null) {
       out.add(Sample.gauge(LAG_SECONDS, LAG_SECONDS_HELP, seconds, replica));
     }
@@ -155,6 +167,18 @@ final class ReplicationLag {
    * replay, the replica cannot tell whether it is behind.
    */
   static Double replicaLagSeconds(RecoveryStatus status) {
+    return replicaLagSeconds(status, null);
+  }
+
+  /**
+   * Returns the replica's lag in seconds like {@link #replicaLagSeconds(RecoveryStatus)}, bounded
+   * by the previous scrape: when everything received by then has been replayed since, no data
+   * older than that scrape is missing, so the lag is at most the time since it. This keeps a
+   * small non-commit WAL record (a checkpoint, or the running-transactions record PostgreSQL
+   * writes about every 15 s) that arrives after a quiet period from showing the whole quiet
+   * period as lag while it waits a few milliseconds for replay.
+   */
+  static Double replicaLagSeconds(RecoveryStatus status, RecoveryStatus previous) {
     Lsn receive = status.receiveLsn();
     Lsn replay = status.replayLsn();
     if (receive == null || replay == null) {
@@ -166,10 +190,15 @@ final class ReplicationLag {
     if (status.lastReplayAt() == null) {
       return null;
     }
-    // NOTE: the first WAL after a quiet period shows the whole quiet period as lag until it is
-    // replayed, because the last replayed commit is that old. A heartbeat row written on the
-    // primary every few seconds would bound this.
-    return Math.max(0, seconds(status.lastReplayAt(), status.observedAt()));
+    double sinceLastCommit = Math.max(0, seconds(status.lastReplayAt(), status.observedAt()));
+    if (previous != null && previous.inRecovery() && previous.receiveLsn() != null
+        && replay.compareTo(previous.receiveLsn()) >= 0) {
+      double sincePrevious = Math.max(0, seconds(previous.observedAt(), status.observedAt()));
+      return Math.min(sinceLastCommit, sincePrevious);
+    }
+    // NOTE: on the first scrape, WAL that arrived after a quiet period shows the whole quiet
+    // period as lag until it is replayed, because the last replayed commit is that old.
+    return sinceLastCommit;
   }
 
   private static boolean isReceiverCurrent(RecoveryStatus status) {

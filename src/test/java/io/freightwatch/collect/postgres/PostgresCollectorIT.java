@@ -15,6 +15,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.freightwatch.lab.LabPostgres;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +41,9 @@ class PostgresCollectorIT {
   }
 
   @Test
-  void primaryWithoutStandbysEmitsNoLag() {
+  void primaryReportsItsStreamingStandby() {
+    Assumptions.assumeTrue(server.replicaTarget("pg-replica").isPresent(),
+        "the test server has no replica");
     PostgresTarget target = server.target("pg-primary", "postgres", Duration.ofSeconds(5));
     try (PgSessions sessions = new PgSessions(2)) {
       PostgresCollector collector = new PostgresCollector(target, sessions);
@@ -46,12 +51,43 @@ class PostgresCollectorIT {
       List<Sample> samples = harness.scrape(collector);
 
       Labels labels = Labels.of("cluster", "test-cluster", "instance", "pg-primary");
-      assertThat(samples)
-          .extracting(Sample::name, Sample::labels, Sample::value, Sample::type)
-          .containsExactly(
-              tuple("freightwatch_postgres_in_recovery", labels, 0.0, MetricType.GAUGE),
-              tuple("freightwatch_postgres_replication_standbys", labels, 0.0, MetricType.GAUGE));
+      Labels standby = labels.with("standby", LabPostgres.STANDBY_NAME)
+          .with("observed_from", "primary");
+      assertThat(samples).extracting(Sample::name, Sample::labels, Sample::value)
+          .contains(
+              tuple("freightwatch_postgres_in_recovery", labels, 0.0),
+              tuple("freightwatch_postgres_replication_standbys", labels, 1.0));
+      assertThat(samples).filteredOn(s -> s.labels().equals(standby)).extracting(Sample::name)
+          .containsExactlyInAnyOrder("freightwatch_postgres_replication_lag_bytes",
+              "freightwatch_postgres_replication_lag_seconds");
+      assertThat(samples).filteredOn(s -> s.labels().equals(standby))
+          .allSatisfy(s -> assertThat(s.value()).isGreaterThanOrEqualTo(0));
+      assertThat(samples).noneMatch(s -> s.labels().get("observed_from").equals("replica"));
       assertThat(collector.target()).isEqualTo(new TargetId("postgres", "pg-primary"));
+    }
+  }
+
+  @Test
+  void replicaReportsLagFromItsSide() {
+    Optional<PostgresTarget> replica = server.replicaTarget("pg-replica");
+    Assumptions.assumeTrue(replica.isPresent(), "the test server has no replica");
+    try (PgSessions sessions = new PgSessions(2)) {
+      PostgresCollector collector = new PostgresCollector(replica.get(), sessions);
+
+      List<Sample> samples = harness.scrape(collector);
+
+      Labels labels = Labels.of("cluster", "test-cluster", "instance", "pg-replica");
+      Labels fromReplica = labels.with("observed_from", "replica");
+      assertThat(samples).extracting(Sample::name, Sample::labels, Sample::value)
+          .contains(
+              tuple("freightwatch_postgres_in_recovery", labels, 1.0),
+              tuple("freightwatch_postgres_wal_receiver_streaming", fromReplica, 1.0));
+      assertThat(samples).extracting(Sample::name, Sample::labels)
+          .contains(
+              tuple("freightwatch_postgres_replication_lag_bytes", fromReplica),
+              tuple("freightwatch_postgres_replication_lag_seconds", fromReplica));
+      assertThat(samples).noneMatch(s -> s.name().equals(
+          "freightwatch_postgres_replication_standbys"));
     }
   }
 

@@ -104,6 +104,36 @@ class ReplicationLagTest {
   }
 
   @Test
+  void replayedPreviousScrapeBoundsLag() {
+    Instant previousScrape = NOW.minusSeconds(15);
+    RecoveryStatus before = new RecoveryStatus(true, previousScrape, POSITION, POSITION,
+        LAST_COMMIT, false, true, "streaming", previousScrape);
+    // A running-transactions record arrived after the quiet night and waits for replay.
+    RecoveryStatus now = replica(Lsn.parse("2/1C4D7F90"), POSITION,
+        Instant.parse("2025-03-10T02:59:59Z"), "streaming");
+
+    Map<String, Sample> samples =
+        bySeries(ReplicationLag.samples(SERVER, now, List.of(), before));
+
+    assertThat(value(samples, ReplicationLag.LAG_SECONDS, REPLICA)).isEqualTo(15);
+  }
+
+  @Test
+  void stalledReplayKeepsCommitAge() {
+    Lsn received = Lsn.parse("2/1C4E0000");
+    RecoveryStatus before = new RecoveryStatus(true, NOW.minusSeconds(15), received, POSITION,
+        LAST_COMMIT, true, true, "streaming", NOW.minusSeconds(16));
+    RecoveryStatus now =
+        replica(Lsn.parse("2/1C4F0000"), POSITION, Instant.parse("2025-03-10T02:59:59Z"),
+            "streaming");
+
+    Map<String, Sample> samples =
+        bySeries(ReplicationLag.samples(SERVER, now, List.of(), before));
+
+    assertThat(value(samples, ReplicationLag.LAG_SECONDS, REPLICA)).isEqualTo(11_931);
+  }
+
+  @Test
   void stoppedReceiverLeavesLagUnknown() {
     RecoveryStatus disconnected =
         new RecoveryStatus(true, NOW, POSITION, POSITION, LAST_COMMIT, false, false, null, null);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.freightwatch.config.PostgresTarget;
 import io.freightwatch.config.Secret;
+import io.freightwatch.lab.LabPostgres;
+import io.freightwatch.testing.SharedLab;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
@@ -24,10 +28,13 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The PostgreSQL server that integration tests use, and the databases they create on it.
  *
- * <p>The server comes from {@code FREIGHTWATCH_TEST_PG_HOST} (default 127.0.0.1), {@code
- * FREIGHTWATCH_TEST_PG_PORT} (5432), {@code FREIGHTWATCH_TEST_PG_USER} (postgres, which must be
- * allowed to create databases) and {@code FREIGHTWATCH_TEST_PG_PASSWORD} (empty). When it cannot be
- * reached the test is skipped, except under {@code CI=true}, where it fails.
+ * <p>By default this is the primary of the shared lab ({@link SharedLab}), which the tests start
+ * themselves, with its streaming replica reachable through {@link #replicaTarget}. Setting {@code
+ * FREIGHTWATCH_TEST_PG_PORT} points the tests at another server instead: {@code
+ * FREIGHTWATCH_TEST_PG_HOST} (default 127.0.0.1), {@code FREIGHTWATCH_TEST_PG_USER} (postgres,
+ * which must be allowed to create databases) and {@code FREIGHTWATCH_TEST_PG_PASSWORD} (empty).
+ * When the server cannot be reached the test is skipped, except under {@code CI=true}, where it
+ * fails.
  */
 public final class TestPostgres implements AutoCloseable {
 
@@ -38,25 +45,35 @@ public final class TestPostgres implements AutoCloseable {
   private final int port;
   private final String user;
   private final String password;
+  private final OptionalInt replicaPort;
   private final List<String> createdDatabases = new ArrayList<>();
 
-  private TestPostgres(String host, int port, String user, String password) {
+  private TestPostgres(String host, int port, String user, String password,
+      OptionalInt replicaPort) {
     this.host = host;
     this.port = port;
     this.user = user;
     this.password = password;
+    this.replicaPort = replicaPort;
   }
 
   /** Returns the test server, or skips the test (fails it under CI) when it is unreachable. */
   public static TestPostgres connectOrSkip() {
     String host = env("FREIGHTWATCH_TEST_PG_HOST", "127.0.0.1");
-    String port = env("FREIGHTWATCH_TEST_PG_PORT", "5432");
-    TestPostgres server =
-        new TestPostgres(
-            host,
-            Integer.parseInt(port),
-            env("FREIGHTWATCH_TEST_PG_USER", "postgres"),
-            env("FREIGHTWATCH_TEST_PG_PASSWORD", ""));
+    String configuredPort = env("FREIGHTWATCH_TEST_PG_PORT", "");
+    TestPostgres server;
+    if (configuredPort.isEmpty()) {
+      LabPostgres lab = SharedLab.get().postgres();
+      server = new TestPostgres(lab.host(), lab.primaryPort(), LabPostgres.SUPERUSER, "",
+          OptionalInt.of(lab.replicaPort()));
+      host = lab.host();
+      configuredPort = Integer.toString(lab.primaryPort());
+    } else {
+      server = new TestPostgres(host, Integer.parseInt(configuredPort),
+          env("FREIGHTWATCH_TEST_PG_USER", "postgres"), env("FREIGHTWATCH_TEST_PG_PASSWORD", ""),
+          OptionalInt.empty());
+    }
+    String port = configuredPort;
     try (Connection probe = server.admin("postgres")) {
       probe.isValid(2);
     } catch (SQLException unreachable) {
@@ -90,6 +107,19 @@ public final class TestPostgres implements AutoCloseable {
         Map.of("sslmode", "disable"),
         Duration.ofSeconds(15),
         statementTimeout);
+  }
+
+  /**
+   * Returns a target for the {@code postgres} database of the server's streaming replica; empty
+   * when the tests run against a server given by environment variables.
+   */
+  public Optional<PostgresTarget> replicaTarget(String name) {
+    if (replicaPort.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new PostgresTarget(name, "test-cluster", host, replicaPort.getAsInt(),
+        "postgres", user, Secret.NONE, Map.of("sslmode", "disable"), Duration.ofSeconds(15),
+        Duration.ofSeconds(5)));
   }
 
   /** Opens a writable connection for test setup, with the server's default settings. */
