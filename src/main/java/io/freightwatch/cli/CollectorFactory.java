@@ -5,7 +5,7 @@ import io.freightwatch.collect.ScrapeContext;
 import io.freightwatch.config.AgentConfig;
 import io.vertx.core.Future;
 
-/** Creates the collectors a configuration asks for and adds them to the scheduler. */
+/** Creates the collectors of a configuration's targets and adds them to the scheduler. */
 public interface CollectorFactory {
 
   /**
@@ -13,8 +13,8 @@ public interface CollectorFactory {
    * loop before the scheduler starts; may keep adding and removing collectors later (for example
    * after a tenant discovery).
    *
-   * @return a future that completes when the first set of collectors is known, that is after the
-   *     first tenant discovery has finished or failed; the agent is not ready before
+   * @return a future that completes once the first tenant discovery has finished or failed, so
+   *     that the agent reports ready only after the discovered tenants were scraped
    */
   Future<Void> create(AgentConfig config, ScrapeContext context, CollectorScheduler scheduler);
 

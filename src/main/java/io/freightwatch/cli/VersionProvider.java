@@ -2,7 +2,7 @@ package io.freightwatch.cli;
 
 import picocli.CommandLine;
 
-/** Reads the version from the jar manifest, or says that it runs from classes. */
+/** Reads the version from the jar manifest; a build run from classes has none. */
 final class VersionProvider implements CommandLine.IVersionProvider {
 
   @Override

@@ -93,6 +93,7 @@ public final class RuleFileReader {
       item.get("signal").ifPresent(n -> n.problem("got \"" + signal
           + "\"; expected a metric name such as freightwatch_odoo_queue_jobs"));
     }
+
     List<LabelMatcher> matchers = ConfigLoader.readMatchers(item, "matchers");
     RuleSpec.ValueFunction function = readEnum(item, "function", RuleSpec.ValueFunction.values(),
         RuleSpec.ValueFunction.VALUE, RuleSpec.ValueFunction::yamlName);
@@ -106,6 +107,7 @@ public final class RuleFileReader {
     if (item.get("threshold").isEmpty()) {
       item.problem("missing threshold; add e.g. threshold: 50");
     }
+
     Duration forDuration = item.duration("for", Duration.ZERO);
     Map<String, String> labels = item.stringMap("labels");
     labels.keySet().stream()

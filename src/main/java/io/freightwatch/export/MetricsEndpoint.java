@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 
 /**
  * The agent's Prometheus registry: every stored series plus the JVM and process metrics, rendered
- * in the format the scraper asks for in its Accept header (Prometheus text 0.0.4 by default,
+ * in the format named by the scraper's Accept header (Prometheus text 0.0.4 by default,
  * OpenMetrics 1.0 when requested).
  */
 public final class MetricsEndpoint {

@@ -21,7 +21,7 @@ public sealed interface DeliveryResult {
    * The receiver rejected the notification itself (4xx other than 408 and 429); retrying would
    * fail the same way.
    *
-   * @param reason what the receiver said
+   * @param reason the receiver's status and response body
    */
   record Rejected(String reason) implements DeliveryResult {}
 }

@@ -12,14 +12,14 @@ import java.util.Optional;
  */
 final class AlertStateMachine {
 
-  /** What one evaluation found. */
+  /** Result of one evaluation of a rule's condition on one series. */
   enum Observation {
     HOLDS,
     CLEAR,
     UNKNOWN
   }
 
-  /** What changed in one evaluation; receivers are told about FIRED and RESOLVED. */
+  /** State change of one evaluation; receivers are notified of FIRED and RESOLVED. */
   enum Transition {
     NONE,
     STARTED_PENDING,

@@ -53,8 +53,8 @@ public final class SeriesStore {
         series.put(key, existing);
         byName.computeIfAbsent(key.name(), n -> new ArrayList<>()).add(existing);
       } else if (!existing.owner().equals(owner)) {
-        // Two targets produced the same series; the later write wins, and it changes owners so
-        // that the failure of one target does not mark the other's data stale.
+        // Two targets produced the same series. The later write wins and takes ownership, so
+        // that the failure of the first target does not mark the other's data stale.
         byOwner.getOrDefault(existing.owner(), new HashSet<>()).remove(key);
         Series moved = new Series(key, sample.type(), sample.help(), owner);
         replace(existing, moved);

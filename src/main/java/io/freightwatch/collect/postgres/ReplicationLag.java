@@ -173,10 +173,10 @@ final class ReplicationLag {
   /**
    * Returns the replica's lag in seconds like {@link #replicaLagSeconds(RecoveryStatus)}, bounded
    * by the previous scrape: when everything received by then has been replayed since, no data
-   * older than that scrape is missing, so the lag is at most the time since it. This keeps a
-   * small non-commit WAL record (a checkpoint, or the running-transactions record PostgreSQL
-   * writes about every 15 s) that arrives after a quiet period from showing the whole quiet
-   * period as lag while it waits a few milliseconds for replay.
+   * older than that scrape is missing, so the lag is at most the time since it. After a quiet
+   * period, a small WAL record without a commit may wait a few milliseconds for replay: a
+   * checkpoint, or the running-transactions record PostgreSQL writes about every 15 s. The bound
+   * keeps such a record from showing the whole quiet period as lag.
    */
   static Double replicaLagSeconds(RecoveryStatus status, RecoveryStatus previous) {
     Lsn receive = status.receiveLsn();
