@@ -59,7 +59,7 @@ public record RuleSpec(
         newThreshold, forDuration, labels, impact);
   }
 
-  /** How a series' samples become the value compared with the threshold. */
+  /** Function that turns a series' samples into the value compared with the threshold. */
   public enum ValueFunction {
     /** The latest sample. */
     VALUE("value"),

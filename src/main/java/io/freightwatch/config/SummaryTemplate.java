@@ -86,7 +86,7 @@ public final class SummaryTemplate {
     return out.toString();
   }
 
-  /** What a template can read when it is rendered. */
+  /** Values a template reads when it is rendered. */
   public interface Values {
     /** Returns a label of the alert, or empty text. */
     String label(String name);

@@ -107,7 +107,7 @@ public final class SeriesStore {
 
   /**
    * Returns the present series named {@code name} whose labels match every matcher. Stale series
-   * are included and say so.
+   * are included, with {@link Series#isStale()} set.
    */
   public List<Series> select(String name, Collection<LabelMatcher> matchers) {
     List<Series> named = byName.getOrDefault(name, List.of());
