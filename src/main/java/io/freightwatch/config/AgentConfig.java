@@ -53,18 +53,21 @@ public record AgentConfig(
    * @param scrapeTimeout limit of one scrape of one target
    * @param maxDatabaseConnections cap on PostgreSQL connections held by the agent at once
    * @param externalUrl URL of this agent, sent in notifications as {@code externalURL}
+   * @param dataDirectory directory of the agent's durable state (outbox, SLO history)
    */
   public record Agent(
       String listenHost,
       int listenPort,
       Duration scrapeTimeout,
       int maxDatabaseConnections,
-      String externalUrl) {
+      String externalUrl,
+      Path dataDirectory) {
 
     public Agent {
       Objects.requireNonNull(listenHost, "listenHost");
       Objects.requireNonNull(scrapeTimeout, "scrapeTimeout");
       Objects.requireNonNull(externalUrl, "externalUrl");
+      Objects.requireNonNull(dataDirectory, "dataDirectory");
     }
   }
 

@@ -54,7 +54,7 @@ public final class ConfigLoader {
     root.allowOnly("agent", "targets", "rules", "notify");
     SecretReader secrets = new SecretReader(environment, baseDirectory);
 
-    AgentConfig.Agent agent = readAgent(root.section("agent"));
+    AgentConfig.Agent agent = readAgent(root.section("agent"), baseDirectory);
     TargetsReader targets = new TargetsReader(secrets, agent.scrapeTimeout());
     targets.read(root.section("targets"));
     AgentConfig.Rules rules = readRules(root.section("rules"), baseDirectory, problems);
@@ -64,8 +64,9 @@ public final class ConfigLoader {
         targets.traefik(), rules, receivers);
   }
 
-  private AgentConfig.Agent readAgent(YamlNode node) {
-    node.allowOnly("listen", "scrape_timeout", "max_database_connections", "external_url");
+  private AgentConfig.Agent readAgent(YamlNode node, Path baseDirectory) {
+    node.allowOnly("listen", "scrape_timeout", "max_database_connections", "external_url",
+        "data_directory");
     String listen = node.string("listen").orElse("0.0.0.0:9187");
     String host = "0.0.0.0";
     int port = 9187;
@@ -91,7 +92,10 @@ public final class ConfigLoader {
     Duration scrapeTimeout = node.positiveDuration("scrape_timeout", Duration.ofSeconds(10));
     int maxConnections = node.integer("max_database_connections", 8, 1, 1000);
     String externalUrl = node.string("external_url").orElse("");
-    return new AgentConfig.Agent(host, port, scrapeTimeout, maxConnections, externalUrl);
+    Path dataDirectory = baseDirectory.resolve(node.string("data_directory").orElse("data"))
+        .normalize();
+    return new AgentConfig.Agent(host, port, scrapeTimeout, maxConnections, externalUrl,
+        dataDirectory);
   }
 
   private AgentConfig.Rules readRules(YamlNode node, Path baseDirectory, Problems problems) {
