@@ -92,6 +92,10 @@ public final class ConfigLoader {
     Duration scrapeTimeout = node.positiveDuration("scrape_timeout", Duration.ofSeconds(10));
     int maxConnections = node.integer("max_database_connections", 8, 1, 1000);
     String externalUrl = node.string("external_url").orElse("");
+    if (!externalUrl.isEmpty() && !externalUrl.matches("https?://[^/\\s]+.*")) {
+      node.get("external_url").ifPresent(n -> n.problem("got \"" + externalUrl
+          + "\"; expected the agent's http(s) URL, e.g. http://freightwatch.monitoring:9187"));
+    }
     Path dataDirectory = baseDirectory.resolve(node.string("data_directory").orElse("data"))
         .normalize();
     return new AgentConfig.Agent(host, port, scrapeTimeout, maxConnections, externalUrl,
@@ -111,7 +115,11 @@ public final class ConfigLoader {
           + "\"; no such directory (resolved to " + directory + "); point it at the rule files"));
       return new AgentConfig.Rules(Optional.of(directory), interval, List.of());
     }
-    List<RuleSpec> specs = new RuleFileReader().readDirectory(directory, problems);
+    List<RuleSpec> specs = new RuleFileReader().readDirectory(directory, baseDirectory, problems);
+    if (specs.isEmpty() && problems.isEmpty()) {
+      node.get("directory").ifPresent(n -> n.problem("got \"" + directoryText.get()
+          + "\"; the directory holds no *.yaml or *.yml rule file; add rules or remove the key"));
+    }
     return new AgentConfig.Rules(Optional.of(directory), interval, specs);
   }
 
@@ -137,7 +145,14 @@ public final class ConfigLoader {
       item.get("headers").ifPresent(h -> {
         for (String header : h.keys()) {
           YamlNode valueNode = h.get(header).orElse(h);
-          valueNode.asString().flatMap(text -> secrets.read(valueNode, text))
+          Optional<String> text = valueNode.asString();
+          if (text.isPresent() && Credentials.isSecretHeader(header)
+              && !SecretReader.isReference(text.get())) {
+            valueNode.problem("<redacted> is written in the file; the " + header + " header"
+                + " carries a credential: use ${env:VARIABLE} or ${file:/path}");
+            continue;
+          }
+          text.flatMap(value -> secrets.read(valueNode, value))
               .ifPresent(secret -> headers.put(header, secret));
         }
       });
@@ -145,6 +160,11 @@ public final class ConfigLoader {
       Duration timeout = item.positiveDuration("timeout", Duration.ofSeconds(10));
       Duration initialBackoff = item.positiveDuration("initial_backoff", Duration.ofSeconds(1));
       Duration maxBackoff = item.positiveDuration("max_backoff", Duration.ofMinutes(5));
+      if (initialBackoff.compareTo(maxBackoff) > 0) {
+        item.get("initial_backoff").ifPresent(n -> n.problem("got "
+            + Durations.format(initialBackoff) + ", more than max_backoff ("
+            + Durations.format(maxBackoff) + "); lower it or raise max_backoff"));
+      }
       Duration maxAge = item.positiveDuration("max_age", Duration.ofHours(24));
       boolean sendResolved = item.bool("send_resolved", true);
       receivers.add(new ReceiverConfig(name, type, url, headers, matchers, sendResolved, timeout,
@@ -159,11 +179,19 @@ public final class ConfigLoader {
       return Secret.NONE;
     }
     YamlNode urlNode = item.get("url").orElse(item);
+    boolean referenced = SecretReader.isReference(text);
+    Optional<String> credential = Credentials.findInUrl(text);
+    if (!referenced && credential.isPresent()) {
+      urlNode.problem("the URL contains " + credential.get() + " written in the file; webhook"
+          + " URLs with tokens are secrets: reference it with ${env:VARIABLE} or ${file:/path}");
+      return Secret.NONE;
+    }
     Secret url = secrets.read(urlNode, text).orElse(Secret.NONE);
     String value = url.reveal();
     if (!url.isEmpty() && !(value.startsWith("http://") || value.startsWith("https://"))) {
       urlNode.problem("expected an http:// or https:// URL"
-          + (SecretReader.isReference(text) ? " in the referenced value" : ", got \"" + text + "\""));
+          + (referenced ? " in the referenced value" : ", got \"" + Credentials.redact(text)
+              + "\""));
     }
     return url;
   }

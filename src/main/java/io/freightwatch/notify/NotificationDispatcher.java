@@ -1,5 +1,6 @@
 package io.freightwatch.notify;
 
+import io.freightwatch.config.Durations;
 import io.freightwatch.config.ReceiverConfig;
 import io.freightwatch.rules.AlertEvent;
 import io.freightwatch.store.LabelMatcher;
@@ -150,11 +151,12 @@ public final class NotificationDispatcher {
       Notification head = queue.peekFirst();
       if (Duration.between(head.createdAt(), clock.instant()).compareTo(config.maxAge()) > 0) {
         queue.pollFirst();
-        attempt = 0;
-        count("expired");
         LOG.error("notification expired receiver={} id={} fingerprint={} kind={} attempts={}"
             + " max_age={}", config.name(), head.id(), head.event().alert().fingerprint(),
-            head.event().kind(), failedAttempts, config.maxAge());
+            head.event().kind(), attempt, Durations.format(config.maxAge()));
+        attempt = 0;
+        count("expired");
+        writeMetrics();
         pump();
         return;
       }
@@ -186,9 +188,18 @@ public final class NotificationDispatcher {
         attempt++;
         failedAttempts++;
         Duration wait = backoff(attempt, retry);
-        LOG.warn("notification attempt failed receiver={} id={} fingerprint={} attempt={}"
-            + " retry_in={} reason=\"{}\"", config.name(), head.id(),
-            head.event().alert().fingerprint(), attempt, wait, retry.reason());
+        // The first failure and then every doubling of attempts is logged at WARN, so an
+        // outage of a receiver gives a few lines, not one per retry.
+        boolean loud = Integer.bitCount(attempt) == 1;
+        String message = "notification attempt failed receiver={} id={} fingerprint={} attempt={}"
+            + " retry_in={} reason=\"{}\"";
+        Object[] arguments = {config.name(), head.id(), head.event().alert().fingerprint(),
+            attempt, Durations.format(wait), retry.reason()};
+        if (loud) {
+          LOG.warn(message, arguments);
+        } else {
+          LOG.debug(message, arguments);
+        }
         writeMetrics();
         timerId = vertx.setTimer(Math.max(1, wait.toMillis()), id -> {
           timerId = -1;
