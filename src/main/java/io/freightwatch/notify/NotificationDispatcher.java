@@ -61,6 +61,7 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
   private long unrouted;
   private long muted;
   private long tickTimer = -1;
+  private Instant metricsWrittenAt = Instant.MIN;
   private boolean stopped;
 
   /**
@@ -373,8 +374,14 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
   }
 
   private void writeMetrics() {
-    List<Sample> samples = new ArrayList<>();
     Instant now = clock.instant();
+    if (!now.isAfter(metricsWrittenAt)) {
+      // The store keeps one sample per series and millisecond; a second write in the same
+      // millisecond would be dropped and mark the series absent. The next tick writes again.
+      return;
+    }
+    metricsWrittenAt = now;
+    List<Sample> samples = new ArrayList<>();
     for (DeliveryLane lane : lanes.values()) {
       Labels labels = Labels.of("receiver", lane.config().name(), "type", lane.config().type());
       samples.add(Sample.gauge("freightwatch_notifications_queued",
