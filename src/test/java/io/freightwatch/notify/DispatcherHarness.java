@@ -15,6 +15,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,13 +26,13 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
- * A dispatcher with a real durable store in a test directory, driven on one Vert.x context by a
- * {@link TestClock}. {@link #restart} closes and reopens the store as an agent restart would.
+ * A dispatcher with a real durable store in a test directory, run on one Vert.x context, usually
+ * driven by a {@link TestClock}. {@link #restart} closes and reopens the store as an agent restart would.
  */
 public final class DispatcherHarness implements AutoCloseable {
 
   private final Path directory;
-  private final TestClock clock;
+  private final Clock clock;
   private final List<ReceiverConfig> receivers;
   private final NotifyConfig routing;
   private final BiFunction<ReceiverConfig, WebClient, Receiver> factory;
@@ -44,7 +45,7 @@ public final class DispatcherHarness implements AutoCloseable {
   private NotificationDispatcher dispatcher;
   private SeriesStore series;
 
-  public DispatcherHarness(Path directory, TestClock clock, List<ReceiverConfig> receivers,
+  public DispatcherHarness(Path directory, Clock clock, List<ReceiverConfig> receivers,
       NotifyConfig routing, BiFunction<ReceiverConfig, WebClient, Receiver> factory,
       Duration restoreGrace) {
     this.directory = directory;

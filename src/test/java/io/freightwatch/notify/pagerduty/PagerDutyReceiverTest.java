@@ -69,6 +69,11 @@ class PagerDutyReceiverTest {
   }
 
   private DispatcherHarness start() {
+    harness = start(dir);
+    return harness;
+  }
+
+  private DispatcherHarness start(Path directory) {
     ReceiverConfig pagerDutyConfig = new ReceiverConfig("pagerduty", "pagerduty",
         new Secret(pagerDuty.url("/v2/enqueue"), "inline"), Map.of(), List.of(), true,
         Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(24),
@@ -77,11 +82,10 @@ class PagerDutyReceiverTest {
     ReceiverConfig chatConfig = DispatcherHarness.receiver("chat", "webhook", chat.url("/chat"));
     RouteConfig root = new RouteConfig("pagerduty", List.of(), false, List.of(), true,
         Duration.ZERO, Duration.ZERO, RouteConfig.DEFAULT_REPEAT_INTERVAL, List.of(), List.of());
-    harness = new DispatcherHarness(dir, clock, List.of(pagerDutyConfig, chatConfig),
+    return new DispatcherHarness(directory, clock, List.of(pagerDutyConfig, chatConfig),
         new NotifyConfig(root, "chat"), (config, client) -> config.type().equals("pagerduty")
             ? new PagerDutyReceiver(config, client, "http://freightwatch.example:9187", clock)
             : new WebhookReceiver(config, client, "", clock), Duration.ofMinutes(5));
-    return harness;
   }
 
   private static Alert ediAlert(AlertState state, String tenant) {
@@ -238,6 +242,24 @@ class PagerDutyReceiverTest {
     assertThat(second.body()).contains("\"tenant\":\"t8\"");
     assertThat(Duration.between(pagerDuty.requests().get(0).at(), second.at()))
         .isLessThan(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void twoReplicasOpenOneIncident() {
+    pagerDuty.respond(PagerDutyReceiverTest::accepted);
+    DispatcherHarness first = start();
+    try (DispatcherHarness second = start(dir.resolve("replica-2"))) {
+      first.evaluate(List.of(event(AlertState.FIRING, TENANT)), List.of());
+      second.evaluate(List.of(event(AlertState.FIRING, TENANT)), List.of());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> pagerDuty.requests().size() == 2);
+      first.evaluate(List.of(event(AlertState.RESOLVED, TENANT)), List.of());
+      second.evaluate(List.of(event(AlertState.RESOLVED, TENANT)), List.of());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> pagerDuty.requests().size() == 4);
+    }
+
+    assertThat(incidents(pagerDuty.requests())).isEqualTo(1);
+    assertThat(pagerDuty.requests()).extracting(r -> r.json().get("dedup_key").asText())
+        .containsOnly(DedupKeys.of(ediAlert(AlertState.FIRING, TENANT).labels()));
   }
 
   /** Checks a trigger against the Events API v2 documentation. */
