@@ -5,10 +5,15 @@ import io.freightwatch.collect.ScrapeContext;
 import io.freightwatch.config.AgentConfig;
 import io.freightwatch.config.RuleSpec;
 import io.freightwatch.export.MetricsEndpoint;
+import io.freightwatch.export.StoreSnapshot;
+import io.freightwatch.export.azuremonitor.AzureMonitorExporter;
+import io.freightwatch.export.otlp.KubernetesResource;
+import io.freightwatch.export.otlp.OtlpExporter;
 import io.freightwatch.http.HttpApi;
 import io.freightwatch.notify.MuteSchedule;
 import io.freightwatch.notify.NotificationDispatcher;
 import io.freightwatch.notify.Outbox;
+import io.freightwatch.notify.azuremonitor.LogsUploader;
 import io.freightwatch.rules.AlertEvent;
 import io.freightwatch.rules.RuleEngine;
 import io.freightwatch.store.SeriesStore;
@@ -47,6 +52,9 @@ public final class AgentVerticle extends VerticleBase {
   private ReceiverFactory receiverFactory;
   private WorkerExecutor workers;
   private WorkerExecutor outboxWorker;
+  private OtlpExporter otlp;
+  private AzureMonitorExporter azureMonitor;
+  private long azureTimer = -1;
   private WebClient webClient;
   private HttpServer server;
   private long evaluationTimer = -1;
@@ -83,6 +91,8 @@ public final class AgentVerticle extends VerticleBase {
     receiverFactory = new ReceiverFactory(webClient, config.agent().externalUrl(), clock,
         workers);
 
+    startExports();
+
     MetricsEndpoint metrics = new MetricsEndpoint(store);
     HttpApi api = new HttpApi(metrics, () -> ready, rules::alerts, scheduler::health);
     return openOutbox()
@@ -109,10 +119,14 @@ public final class AgentVerticle extends VerticleBase {
     if (dispatcher != null) {
       dispatcher.stop();
     }
+    if (azureTimer >= 0) {
+      vertx.cancelTimer(azureTimer);
+    }
     return scheduler.stop()
         .eventually(factory::close)
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(this::closeDurableStore)
+        .eventually(this::closeExports)
         .eventually(() -> workers.close())
         .eventually(() -> outboxWorker.close())
         .onComplete(done -> {
@@ -139,6 +153,9 @@ public final class AgentVerticle extends VerticleBase {
     try {
       List<AlertEvent> events = rules.evaluate(clock.instant());
       dispatcher.onEvaluation(events, rules.alerts());
+      if (otlp != null) {
+        otlp.publish(StoreSnapshot.of(store));
+      }
     } catch (RuntimeException e) {
       LOG.error("rule evaluation failed error=\"{}\"", e.toString(), e);
     }
@@ -150,6 +167,38 @@ public final class AgentVerticle extends VerticleBase {
       LOG.info("agent ready: every target has been scraped once");
       evaluate();
     }
+  }
+
+  private void startExports() {
+    config.export().otlp().ifPresent(settings -> {
+      String version = AgentVerticle.class.getPackage().getImplementationVersion();
+      otlp = new OtlpExporter(settings, KubernetesResource.of(System.getenv(),
+          version == null ? "dev" : version, settings.resourceAttributes()), vertx);
+    });
+    config.export().azureMonitor().ifPresent(settings -> {
+      LogsUploader uploader = new LogsUploader(settings.endpoint().toString(), settings.ruleId(),
+          LogsUploader.defaultCredential(settings.managedIdentityClientId()),
+          LogsUploader.defaultHttpClient());
+      azureMonitor = new AzureMonitorExporter(settings, uploader, workers);
+      long interval = settings.interval().toMillis();
+      azureTimer = vertx.setPeriodic(interval, interval,
+          id -> azureMonitor.export(StoreSnapshot.of(store), clock.instant()));
+      LOG.info("Azure Monitor export started endpoint={} rule_id={} interval={}",
+          settings.endpoint(), settings.ruleId(), settings.interval());
+    });
+  }
+
+  /** Sends what the exporters hold and stops them; the SDKs block, so this runs on a worker. */
+  private Future<Void> closeExports() {
+    return workers.executeBlocking(() -> {
+      if (otlp != null) {
+        otlp.close();
+      }
+      if (azureMonitor != null) {
+        azureMonitor.close();
+      }
+      return null;
+    });
   }
 
   /** Opens the durable store and the outbox in it; file access runs on the outbox worker. */

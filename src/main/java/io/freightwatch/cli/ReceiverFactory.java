@@ -1,6 +1,5 @@
 package io.freightwatch.cli;
 
-import com.azure.core.http.HttpClient;
 import io.freightwatch.config.ReceiverConfig;
 import io.freightwatch.notify.Receiver;
 import io.freightwatch.notify.alertmanager.AlertmanagerReceiver;
@@ -51,7 +50,7 @@ final class ReceiverFactory implements AutoCloseable {
       case "alertmanager" -> new AlertmanagerReceiver(config, client, externalUrl, clock);
       case "azure_monitor" -> {
         LogsUploader uploader = new LogsUploader(config.url().reveal(), config.ruleId(),
-            LogsUploader.defaultCredential(""), HttpClient.createDefault());
+            LogsUploader.defaultCredential(""), LogsUploader.defaultHttpClient());
         uploaders.add(uploader);
         yield new AzureMonitorReceiver(config, uploader, workers);
       }

@@ -2,6 +2,7 @@ package io.freightwatch.export.otlp;
 
 import io.freightwatch.config.ExportConfig;
 import io.freightwatch.config.Secret;
+import io.freightwatch.export.StoreSnapshot;
 import io.freightwatch.store.MetricType;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;

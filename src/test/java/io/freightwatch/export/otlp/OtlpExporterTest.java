@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.freightwatch.config.ExportConfig;
 import io.freightwatch.config.Secret;
+import io.freightwatch.export.StoreSnapshot;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import io.freightwatch.store.SeriesStore;

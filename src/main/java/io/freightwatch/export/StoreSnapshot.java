@@ -1,4 +1,4 @@
-package io.freightwatch.export.otlp;
+package io.freightwatch.export;
 
 import io.freightwatch.store.MetricType;
 import io.freightwatch.store.Series;
