@@ -22,7 +22,7 @@ class RouteTreeTest {
       route("teams", List.of(LabelMatcher.parse("domain", "=~transport|warehouse")), false,
           List.of(route("night", List.of(LabelMatcher.equal("tenant", "acme")), false,
               List.of()))),
-      route("chat", List.of(LabelMatcher.equal("domain", "transport")), false, List.of())))));
+      route("chat", List.of(LabelMatcher.equal("domain", "transport")), false, List.of()))));
 
   private static List<String> receivers(String... labels) {
     return TREE.match(Labels.of(labels)).stream().map(r -> r.config().receiver()).toList();
