@@ -49,8 +49,12 @@ final class ReceiverFactory implements AutoCloseable {
       case "teams" -> new TeamsReceiver(config, client, clock);
       case "alertmanager" -> new AlertmanagerReceiver(config, client, externalUrl, clock);
       case "azure_monitor" -> {
-        LogsUploader uploader = new LogsUploader(config.url().reveal(), config.ruleId(),
-            LogsUploader.defaultCredential(""), LogsUploader.defaultHttpClient());
+        LogsUploader uploader =
+            new LogsUploader(
+                config.url().reveal(),
+                config.ruleId(),
+                LogsUploader.defaultCredential(""),
+                LogsUploader.defaultHttpClient());
         uploaders.add(uploader);
         yield new AzureMonitorReceiver(config, uploader, workers);
       }

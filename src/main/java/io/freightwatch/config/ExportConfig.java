@@ -87,8 +87,8 @@ public record ExportConfig(Optional<Otlp> otlp, Optional<AzureMonitor> azureMoni
    * @param sloPrefixes series name prefixes that are SLO snapshots
    * @param signalPrefixes series name prefixes that are business signals
    * @param interval time between two uploads
-   * @param managedIdentityClientId client id of a user-assigned managed identity, or empty for
-   *     the credential chain's default (workload identity in AKS)
+   * @param managedIdentityClientId client id of a user-assigned managed identity, or empty for the
+   *     credential chain's default (workload identity in AKS)
    */
   public record AzureMonitor(
       URI endpoint,

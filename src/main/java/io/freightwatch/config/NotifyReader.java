@@ -23,8 +23,7 @@ final class NotifyReader {
 
   private final SecretReader secrets;
   private final List<ReceiverConfig> receivers = new ArrayList<>();
-  private NotifyConfig notify =
-      new NotifyConfig(RouteConfig.perReceiver(List.of()), "");
+  private NotifyConfig notify = new NotifyConfig(RouteConfig.perReceiver(List.of()), "");
 
   NotifyReader(SecretReader secrets) {
     this.secrets = secrets;
@@ -41,9 +40,18 @@ final class NotifyReader {
     Optional<YamlNode> routeNode = node.get("route");
     RouteConfig route;
     if (routeNode.isPresent()) {
-      RouteConfig defaults = new RouteConfig("", List.of(), false, List.of(), false,
-          RouteConfig.DEFAULT_GROUP_WAIT, RouteConfig.DEFAULT_GROUP_INTERVAL,
-          RouteConfig.DEFAULT_REPEAT_INTERVAL, List.of(), List.of());
+      RouteConfig defaults =
+          new RouteConfig(
+              "",
+              List.of(),
+              false,
+              List.of(),
+              false,
+              RouteConfig.DEFAULT_GROUP_WAIT,
+              RouteConfig.DEFAULT_GROUP_INTERVAL,
+              RouteConfig.DEFAULT_REPEAT_INTERVAL,
+              List.of(),
+              List.of());
       route = readRoute(routeNode.get(), defaults, names, true);
     } else {
       route = RouteConfig.perReceiver(receivers);
@@ -60,28 +68,57 @@ final class NotifyReader {
   }
 
   private Optional<ReceiverConfig> readReceiver(YamlNode item, Set<String> names) {
-    item.allowOnly("name", "type", "url", "headers", "matchers", "send_resolved", "timeout",
-        "initial_backoff", "max_backoff", "max_age", "routing_key", "rate_limit",
-        "circuit_breaker", "resend_interval", "rule_id", "stream");
+    item.allowOnly(
+        "name",
+        "type",
+        "url",
+        "headers",
+        "matchers",
+        "send_resolved",
+        "timeout",
+        "initial_backoff",
+        "max_backoff",
+        "max_age",
+        "routing_key",
+        "rate_limit",
+        "circuit_breaker",
+        "resend_interval",
+        "rule_id",
+        "stream");
     String name = item.requiredString("name", "ops-webhook");
     if (!name.isEmpty() && !names.add(name)) {
-      item.get("name").ifPresent(n -> n.problem("got \"" + name
-          + "\"; another receiver already has this name; names must be unique"));
+      item.get("name")
+          .ifPresent(
+              n ->
+                  n.problem(
+                      "got \""
+                          + name
+                          + "\"; another receiver already has this name; names must be unique"));
     }
     String type = item.string("type").orElse("webhook");
     if (!RECEIVER_TYPES.contains(type)) {
-      item.get("type").ifPresent(n -> n.problem("got \"" + type + "\"; expected one of "
-          + String.join(", ", RECEIVER_TYPES.stream().sorted().toList())));
+      item.get("type")
+          .ifPresent(
+              n ->
+                  n.problem(
+                      "got \""
+                          + type
+                          + "\"; expected one of "
+                          + String.join(", ", RECEIVER_TYPES.stream().sorted().toList())));
     }
     Secret url = readUrl(item, type);
     Map<String, Secret> headers = new LinkedHashMap<>();
-    item.get("headers").ifPresent(h -> {
-      for (String header : h.keys()) {
-        YamlNode valueNode = h.get(header).orElse(h);
-        valueNode.asString().flatMap(text -> secrets.read(valueNode, text))
-            .ifPresent(secret -> headers.put(header, secret));
-      }
-    });
+    item.get("headers")
+        .ifPresent(
+            h -> {
+              for (String header : h.keys()) {
+                YamlNode valueNode = h.get(header).orElse(h);
+                valueNode
+                    .asString()
+                    .flatMap(text -> secrets.read(valueNode, text))
+                    .ifPresent(secret -> headers.put(header, secret));
+              }
+            });
     List<LabelMatcher> matchers = ConfigLoader.readMatchers(item, "matchers");
     Duration timeout = item.positiveDuration("timeout", Duration.ofSeconds(10));
     Duration initialBackoff = item.positiveDuration("initial_backoff", Duration.ofSeconds(1));
@@ -109,21 +146,38 @@ final class NotifyReader {
     if (!type.equals("alertmanager")) {
       onlyFor(item, type, "alertmanager", "resend_interval");
     }
-    return Optional.of(new ReceiverConfig(name, type, url, headers, matchers, sendResolved,
-        timeout, initialBackoff, maxBackoff, maxAge, routingKey, rateLimit, breakerFailures,
-        breakerCooldown, resendInterval, ruleId, stream));
+    return Optional.of(
+        new ReceiverConfig(
+            name,
+            type,
+            url,
+            headers,
+            matchers,
+            sendResolved,
+            timeout,
+            initialBackoff,
+            maxBackoff,
+            maxAge,
+            routingKey,
+            rateLimit,
+            breakerFailures,
+            breakerCooldown,
+            resendInterval,
+            ruleId,
+            stream));
   }
 
   private Secret readUrl(YamlNode item, String type) {
     if (type.equals("pagerduty") && item.get("url").isEmpty()) {
       return new Secret(PAGERDUTY_EVENTS_URL, "default");
     }
-    String example = switch (type) {
-      case "teams" -> "${env:TEAMS_WORKFLOW_URL}";
-      case "alertmanager" -> "http://alertmanager.monitoring:9093";
-      case "azure_monitor" -> "https://my-dce.westeurope-1.ingest.monitor.azure.com";
-      default -> "https://alerts.example.com/hook";
-    };
+    String example =
+        switch (type) {
+          case "teams" -> "${env:TEAMS_WORKFLOW_URL}";
+          case "alertmanager" -> "http://alertmanager.monitoring:9093";
+          case "azure_monitor" -> "https://my-dce.westeurope-1.ingest.monitor.azure.com";
+          default -> "https://alerts.example.com/hook";
+        };
     String text = item.requiredString("url", example);
     if (text.isEmpty()) {
       return Secret.NONE;
@@ -131,15 +185,19 @@ final class NotifyReader {
     YamlNode urlNode = item.get("url").orElse(item);
     if (type.equals("teams") && !SecretReader.isReference(text)) {
       // A Workflows URL carries its signature in the query string: whoever has it can post.
-      urlNode.problem("<redacted> is written in the file; a Teams workflow URL is a secret:"
-          + " use url: ${env:VARIABLE} or ${file:/path}");
+      urlNode.problem(
+          "<redacted> is written in the file; a Teams workflow URL is a secret:"
+              + " use url: ${env:VARIABLE} or ${file:/path}");
       return Secret.NONE;
     }
     Secret url = secrets.read(urlNode, text).orElse(Secret.NONE);
     String value = url.reveal();
     if (!url.isEmpty() && !(value.startsWith("http://") || value.startsWith("https://"))) {
-      urlNode.problem("expected an http:// or https:// URL"
-          + (SecretReader.isReference(text) ? " in the referenced value" : ", got \"" + text + "\""));
+      urlNode.problem(
+          "expected an http:// or https:// URL"
+              + (SecretReader.isReference(text)
+                  ? " in the referenced value"
+                  : ", got \"" + text + "\""));
     }
     return url;
   }
@@ -155,8 +213,9 @@ final class NotifyReader {
     }
     YamlNode node = item.get("routing_key").orElse(item);
     if (!SecretReader.isReference(text)) {
-      node.problem("<redacted> is written in the file; the routing key is a secret: use"
-          + " routing_key: ${env:VARIABLE} or ${file:/path}");
+      node.problem(
+          "<redacted> is written in the file; the routing key is a secret: use"
+              + " routing_key: ${env:VARIABLE} or ${file:/path}");
       return Secret.NONE;
     }
     return secrets.read(node, text).orElse(Secret.NONE);
@@ -175,15 +234,31 @@ final class NotifyReader {
 
   private static void onlyFor(YamlNode item, String type, String owner, String... keys) {
     for (String key : keys) {
-      item.get(key).ifPresent(n -> n.problem("is a setting of type " + owner + " receivers,"
-          + " not of type " + type + "; remove it or change the type"));
+      item.get(key)
+          .ifPresent(
+              n ->
+                  n.problem(
+                      "is a setting of type "
+                          + owner
+                          + " receivers,"
+                          + " not of type "
+                          + type
+                          + "; remove it or change the type"));
     }
   }
 
-  private RouteConfig readRoute(YamlNode node, RouteConfig parent, Set<String> names,
-      boolean root) {
-    node.allowOnly("receiver", "matchers", "continue", "group_by", "group_wait",
-        "group_interval", "repeat_interval", "mute_time_intervals", "routes");
+  private RouteConfig readRoute(
+      YamlNode node, RouteConfig parent, Set<String> names, boolean root) {
+    node.allowOnly(
+        "receiver",
+        "matchers",
+        "continue",
+        "group_by",
+        "group_wait",
+        "group_interval",
+        "repeat_interval",
+        "mute_time_intervals",
+        "routes");
     String receiver;
     if (root) {
       receiver = node.requiredString("receiver", "ops");
@@ -194,10 +269,13 @@ final class NotifyReader {
       checkReceiver(node.get("receiver").orElse(node), receiver, names);
     }
     if (root) {
-      node.get("matchers").ifPresent(n -> n.problem(
-          "the root route accepts every alert; put matchers on its child routes"));
-      node.get("continue").ifPresent(n -> n.problem(
-          "the root route has no siblings; remove continue"));
+      node.get("matchers")
+          .ifPresent(
+              n ->
+                  n.problem(
+                      "the root route accepts every alert; put matchers on its child routes"));
+      node.get("continue")
+          .ifPresent(n -> n.problem("the root route has no siblings; remove continue"));
     }
     List<LabelMatcher> matchers = ConfigLoader.readMatchers(node, "matchers");
     boolean continueMatching = node.bool("continue", false);
@@ -210,8 +288,12 @@ final class NotifyReader {
       }
       groupByAll = groupBy.contains(GROUP_BY_ALL);
       if (groupByAll && groupBy.size() > 1) {
-        node.get("group_by").ifPresent(n -> n.problem("'...' groups by every label, so other"
-            + " names beside it have no effect; use ['...'] alone"));
+        node.get("group_by")
+            .ifPresent(
+                n ->
+                    n.problem(
+                        "'...' groups by every label, so other"
+                            + " names beside it have no effect; use ['...'] alone"));
       }
       if (groupByAll) {
         groupBy = List.of();
@@ -224,14 +306,33 @@ final class NotifyReader {
     for (YamlNode interval : node.list("mute_time_intervals")) {
       interval.asString().filter(name -> !mutes.contains(name)).ifPresent(mutes::add);
     }
-    RouteConfig self = new RouteConfig(receiver, matchers, continueMatching, groupBy, groupByAll,
-        groupWait, groupInterval, repeatInterval, mutes, List.of());
+    RouteConfig self =
+        new RouteConfig(
+            receiver,
+            matchers,
+            continueMatching,
+            groupBy,
+            groupByAll,
+            groupWait,
+            groupInterval,
+            repeatInterval,
+            mutes,
+            List.of());
     List<RouteConfig> children = new ArrayList<>();
     for (YamlNode child : node.list("routes")) {
       children.add(readRoute(child, self, names, false));
     }
-    return new RouteConfig(receiver, matchers, continueMatching, groupBy, groupByAll, groupWait,
-        groupInterval, repeatInterval, mutes, children);
+    return new RouteConfig(
+        receiver,
+        matchers,
+        continueMatching,
+        groupBy,
+        groupByAll,
+        groupWait,
+        groupInterval,
+        repeatInterval,
+        mutes,
+        children);
   }
 
   private static Duration nonNegative(YamlNode node, String key, Duration fallback) {
@@ -245,8 +346,12 @@ final class NotifyReader {
 
   private static void checkReceiver(YamlNode node, String name, Set<String> names) {
     if (!name.isEmpty() && !names.contains(name)) {
-      node.problem("got \"" + name + "\"; no receiver has this name; define it under"
-          + " notify.receivers or use one of " + names.stream().sorted().toList());
+      node.problem(
+          "got \""
+              + name
+              + "\"; no receiver has this name; define it under"
+              + " notify.receivers or use one of "
+              + names.stream().sorted().toList());
     }
   }
 }

@@ -56,16 +56,37 @@ public record RouteConfig(
   }
 
   /**
-   * Returns the route used when the configuration has no {@code notify.route}: every receiver
-   * gets, at once and one message per alert change, the alerts its own {@code matchers} accept.
-   * This keeps configurations written before routing existed working unchanged.
+   * Returns the route used when the configuration has no {@code notify.route}: every receiver gets,
+   * at once and one message per alert change, the alerts its own {@code matchers} accept. This
+   * keeps configurations written before routing existed working unchanged.
    */
   public static RouteConfig perReceiver(List<ReceiverConfig> receivers) {
-    List<RouteConfig> children = receivers.stream()
-        .map(receiver -> new RouteConfig(receiver.name(), receiver.matchers(), true, List.of(),
-            true, Duration.ZERO, Duration.ZERO, DEFAULT_REPEAT_INTERVAL, List.of(), List.of()))
-        .toList();
-    return new RouteConfig("", List.of(), false, List.of(), true, Duration.ZERO, Duration.ZERO,
-        DEFAULT_REPEAT_INTERVAL, List.of(), children);
+    List<RouteConfig> children =
+        receivers.stream()
+            .map(
+                receiver ->
+                    new RouteConfig(
+                        receiver.name(),
+                        receiver.matchers(),
+                        true,
+                        List.of(),
+                        true,
+                        Duration.ZERO,
+                        Duration.ZERO,
+                        DEFAULT_REPEAT_INTERVAL,
+                        List.of(),
+                        List.of()))
+            .toList();
+    return new RouteConfig(
+        "",
+        List.of(),
+        false,
+        List.of(),
+        true,
+        Duration.ZERO,
+        Duration.ZERO,
+        DEFAULT_REPEAT_INTERVAL,
+        List.of(),
+        children);
   }
 }

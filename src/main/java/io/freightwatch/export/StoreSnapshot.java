@@ -30,8 +30,7 @@ public record StoreSnapshot(Map<String, Family> families) {
       List<Point> points = new ArrayList<>();
       for (Series series : entry.getValue()) {
         if (!Double.isNaN(series.latestValue())) {
-          points.add(new Point(new LinkedHashMap<>(series.labels().asMap()),
-              series.latestValue()));
+          points.add(new Point(new LinkedHashMap<>(series.labels().asMap()), series.latestValue()));
         }
       }
       Series first = entry.getValue().get(0);

@@ -67,11 +67,14 @@ final class AlertGroups {
    * group's repeat interval.
    */
   void restore(GroupSpec spec, Alert alert, Instant now) {
-    Group group = groups.computeIfAbsent(spec.key(), k -> {
-      Group created = new Group(spec, now);
-      created.lastFlush = now;
-      return created;
-    });
+    Group group =
+        groups.computeIfAbsent(
+            spec.key(),
+            k -> {
+              Group created = new Group(spec, now);
+              created.lastFlush = now;
+              return created;
+            });
     group.alerts.putIfAbsent(alert.fingerprint(), new Entry(alert, true, true, now));
   }
 
@@ -108,12 +111,12 @@ final class AlertGroups {
     while (entries.hasNext()) {
       Entry entry = entries.next();
       if (entry.alert.state() == AlertState.RESOLVED) {
-        if (flush.resolved().stream().anyMatch(a -> a.fingerprint().equals(
-            entry.alert.fingerprint()))) {
+        if (flush.resolved().stream()
+            .anyMatch(a -> a.fingerprint().equals(entry.alert.fingerprint()))) {
           entries.remove();
         }
-      } else if (flush.firing().stream().anyMatch(a -> a.fingerprint().equals(
-          entry.alert.fingerprint()))) {
+      } else if (flush.firing().stream()
+          .anyMatch(a -> a.fingerprint().equals(entry.alert.fingerprint()))) {
         entry.notified = true;
       }
     }
@@ -164,8 +167,14 @@ final class AlertGroups {
 
   /** Keeps the first start of an alert that fired before, so receivers see one alert. */
   private static Alert keepStart(Alert newer, Alert older) {
-    return new Alert(newer.fingerprint(), newer.rule(), newer.labels(), newer.annotations(),
-        newer.state(), newer.value(), older.activeSince(),
+    return new Alert(
+        newer.fingerprint(),
+        newer.rule(),
+        newer.labels(),
+        newer.annotations(),
+        newer.state(),
+        newer.value(),
+        older.activeSince(),
         older.firingSince().isPresent() ? older.firingSince() : newer.firingSince(),
         newer.resolvedAt());
   }
@@ -249,8 +258,9 @@ final class AlertGroups {
       if (lastFlush == null) {
         return Optional.of(createdAt.plus(spec.groupWait()));
       }
-      boolean changed = alerts.values().stream().anyMatch(e -> !e.notified
-          || e.alert.state() == AlertState.RESOLVED);
+      boolean changed =
+          alerts.values().stream()
+              .anyMatch(e -> !e.notified || e.alert.state() == AlertState.RESOLVED);
       if (changed) {
         return Optional.of(lastFlush.plus(spec.groupInterval()));
       }

@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.function.LongUnaryOperator;
 
 /**
- * Wait before the next delivery attempt: the initial backoff doubled after each failure, capped
- * at the maximum, plus up to 20 % jitter, and never shorter than the receiver's Retry-After. The
+ * Wait before the next delivery attempt: the initial backoff doubled after each failure, capped at
+ * the maximum, plus up to 20 % jitter, and never shorter than the receiver's Retry-After. The
  * jitter is added, not subtracted, so that no retry comes sooner than the configured backoff.
  */
 final class Backoff {

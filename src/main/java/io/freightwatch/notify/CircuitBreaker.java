@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Circuit breaker of one receiver. After {@code threshold} consecutive failed attempts it opens
- * and allows no attempt for the cool-down; then one trial attempt may run (half-open). A success
- * closes it; a failed trial opens it again with twice the cool-down, up to {@code maxCooldown}.
- * Pure state driven by the instants it is given; used on one thread.
+ * Circuit breaker of one receiver. After {@code threshold} consecutive failed attempts it opens and
+ * allows no attempt for the cool-down; then one trial attempt may run (half-open). A success closes
+ * it; a failed trial opens it again with twice the cool-down, up to {@code maxCooldown}. Pure state
+ * driven by the instants it is given; used on one thread.
  */
 final class CircuitBreaker {
 
@@ -27,7 +27,9 @@ final class CircuitBreaker {
     this.currentCooldown = cooldown;
   }
 
-  /** Returns whether an attempt may start at {@code now}; a true result while open starts the trial. */
+  /**
+   * Returns whether an attempt may start at {@code now}; a true result while open starts the trial.
+   */
   boolean tryAcquire(Instant now) {
     if (openUntil == null) {
       return true;

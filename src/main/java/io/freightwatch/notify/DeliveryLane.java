@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivery of one receiver's notifications. Notifications with the same group key go out one at a
- * time in creation order, so a resolve never overtakes its trigger; different keys proceed side
- * by side (up to {@link #MAX_IN_FLIGHT} at once), so one failing notification blocks the others
- * only while the receiver's circuit breaker is open. Each failed attempt waits for the backoff or
- * the receiver's Retry-After; a notification older than {@code max_age} or rejected by the
- * receiver is moved to the dead letters.
+ * time in creation order, so a resolve never overtakes its trigger; different keys proceed side by
+ * side (up to {@link #MAX_IN_FLIGHT} at once), so one failing notification blocks the others only
+ * while the receiver's circuit breaker is open. Each failed attempt waits for the backoff or the
+ * receiver's Retry-After; a notification older than {@code max_age} or rejected by the receiver is
+ * moved to the dead letters.
  *
  * <p>Used on the agent's event loop only.
  */
@@ -52,7 +52,12 @@ final class DeliveryLane {
   private Instant timerAt;
   private boolean stopped;
 
-  DeliveryLane(Vertx vertx, Clock clock, ReceiverConfig config, Receiver receiver, Outbox outbox,
+  DeliveryLane(
+      Vertx vertx,
+      Clock clock,
+      ReceiverConfig config,
+      Receiver receiver,
+      Outbox outbox,
       Listener listener) {
     this.vertx = vertx;
     this.clock = clock;
@@ -60,20 +65,23 @@ final class DeliveryLane {
     this.receiver = receiver;
     this.outbox = outbox;
     this.listener = listener;
-    this.breaker = new CircuitBreaker(config.breakerFailures(), config.breakerCooldown(),
-        config.maxBackoff());
+    this.breaker =
+        new CircuitBreaker(config.breakerFailures(), config.breakerCooldown(), config.maxBackoff());
     this.bucket = new TokenBucket(config.rateLimit(), clock.instant());
-    this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff(),
-        bound -> ThreadLocalRandom.current().nextLong(bound));
+    this.backoff =
+        new Backoff(
+            config.initialBackoff(),
+            config.maxBackoff(),
+            bound -> ThreadLocalRandom.current().nextLong(bound));
     for (String outcome : List.of("delivered", "rejected", "expired", "superseded")) {
       outcomes.put(outcome, 0L);
     }
   }
 
   /**
-   * Queues a notification; it becomes eligible for sending once {@code stored} completes, that
-   * is once it is on disk. A failed commit is logged and the notification sent anyway: delivering
-   * it matters more than surviving a crash.
+   * Queues a notification; it becomes eligible for sending once {@code stored} completes, that is
+   * once it is on disk. A failed commit is logged and the notification sent anyway: delivering it
+   * matters more than surviving a crash.
    */
   void enqueue(Notification notification, Future<Void> stored) {
     KeyQueue queue = queues.computeIfAbsent(notification.groupKey(), k -> new KeyQueue());
@@ -82,14 +90,19 @@ final class DeliveryLane {
     }
     Entry entry = new Entry(notification);
     queue.entries.addLast(entry);
-    stored.onComplete(done -> {
-      if (done.failed()) {
-        LOG.error("outbox commit failed receiver={} id={} error=\"{}\"; sending without a"
-            + " durable copy", config.name(), notification.id(), done.cause().toString());
-      }
-      entry.stored = true;
-      pump();
-    });
+    stored.onComplete(
+        done -> {
+          if (done.failed()) {
+            LOG.error(
+                "outbox commit failed receiver={} id={} error=\"{}\"; sending without a"
+                    + " durable copy",
+                config.name(),
+                notification.id(),
+                done.cause().toString());
+          }
+          entry.stored = true;
+          pump();
+        });
   }
 
   /** Queues a notification read back from the outbox after a restart. */
@@ -185,14 +198,17 @@ final class DeliveryLane {
     } catch (RuntimeException e) {
       result = Future.succeededFuture(new DeliveryResult.Retry(e.toString(), Optional.empty()));
     }
-    result.onComplete(done -> {
-      queue.inFlight = false;
-      inFlight--;
-      DeliveryResult outcome = done.succeeded() ? done.result()
-          : new DeliveryResult.Retry(String.valueOf(done.cause()), Optional.empty());
-      handle(queue, head, attempt, outcome);
-      pump();
-    });
+    result.onComplete(
+        done -> {
+          queue.inFlight = false;
+          inFlight--;
+          DeliveryResult outcome =
+              done.succeeded()
+                  ? done.result()
+                  : new DeliveryResult.Retry(String.valueOf(done.cause()), Optional.empty());
+          handle(queue, head, attempt, outcome);
+          pump();
+        });
   }
 
   private void handle(KeyQueue queue, Entry head, int attempt, DeliveryResult outcome) {
@@ -203,26 +219,41 @@ final class DeliveryLane {
       outbox.remove(notification.id());
       breaker.onSuccess();
       count("delivered");
-      LOG.info("notification delivered receiver={} id={} fingerprints={} attempt={}",
-          config.name(), notification.id(), notification.fingerprints(), attempt);
+      LOG.info(
+          "notification delivered receiver={} id={} fingerprints={} attempt={}",
+          config.name(),
+          notification.id(),
+          notification.fingerprints(),
+          attempt);
       listener.delivered(this, notification);
     } else if (outcome instanceof DeliveryResult.Rejected rejected) {
       remove(queue, head);
       outbox.deadLetter(notification, "rejected: " + rejected.reason(), attempt, now);
       breaker.onSuccess();
       count("rejected");
-      LOG.error("notification rejected receiver={} id={} fingerprints={} attempt={}"
-          + " reason=\"{}\"", config.name(), notification.id(), notification.fingerprints(),
-          attempt, rejected.reason());
+      LOG.error(
+          "notification rejected receiver={} id={} fingerprints={} attempt={}" + " reason=\"{}\"",
+          config.name(),
+          notification.id(),
+          notification.fingerprints(),
+          attempt,
+          rejected.reason());
       listener.givenUp(this, notification, "rejected by the receiver: " + rejected.reason());
     } else if (outcome instanceof DeliveryResult.Retry retry) {
       failedAttempts++;
       breaker.onFailure(now);
       Duration wait = backoff.after(attempt, retry.retryAfter());
       queue.nextAttemptAt = now.plus(wait);
-      LOG.warn("notification attempt failed receiver={} id={} fingerprints={} attempt={}"
-          + " retry_in={} circuit_open={} reason=\"{}\"", config.name(), notification.id(),
-          notification.fingerprints(), attempt, wait, breaker.isOpen(), retry.reason());
+      LOG.warn(
+          "notification attempt failed receiver={} id={} fingerprints={} attempt={}"
+              + " retry_in={} circuit_open={} reason=\"{}\"",
+          config.name(),
+          notification.id(),
+          notification.fingerprints(),
+          attempt,
+          wait,
+          breaker.isOpen(),
+          retry.reason());
     }
   }
 
@@ -236,15 +267,28 @@ final class DeliveryLane {
       remove(queue, head);
       outbox.deadLetter(head.notification, "expired after " + age, queue.attempts, now);
       count("expired");
-      LOG.error("notification expired receiver={} id={} fingerprints={} attempts={} max_age={}",
-          config.name(), head.notification.id(), head.notification.fingerprints(),
-          queue.attempts, config.maxAge());
-      listener.givenUp(this, head.notification, "not accepted within max_age "
-          + config.maxAge() + " after " + queue.attempts + " attempts");
+      LOG.error(
+          "notification expired receiver={} id={} fingerprints={} attempts={} max_age={}",
+          config.name(),
+          head.notification.id(),
+          head.notification.fingerprints(),
+          queue.attempts,
+          config.maxAge());
+      listener.givenUp(
+          this,
+          head.notification,
+          "not accepted within max_age "
+              + config.maxAge()
+              + " after "
+              + queue.attempts
+              + " attempts");
     }
   }
 
-  /** Drops queued, not yet started notifications of a lease receiver's alert: a newer one replaces them. */
+  /**
+   * Drops queued, not yet started notifications of a lease receiver's alert: a newer one replaces
+   * them.
+   */
   private void supersede(KeyQueue queue) {
     Iterator<Entry> entries = queue.entries.iterator();
     boolean first = true;
@@ -282,11 +326,14 @@ final class DeliveryLane {
     }
     long delay = Math.max(1, Duration.between(now, next.get()).toMillis());
     timerAt = next.get();
-    timerId = vertx.setTimer(delay, id -> {
-      timerId = -1;
-      timerAt = null;
-      pump();
-    });
+    timerId =
+        vertx.setTimer(
+            delay,
+            id -> {
+              timerId = -1;
+              timerAt = null;
+              pump();
+            });
   }
 
   private Optional<Instant> nextWake(Instant now) {

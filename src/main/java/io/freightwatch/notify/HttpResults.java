@@ -9,7 +9,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** Turns HTTP responses and client errors into {@link DeliveryResult}s, the same for every receiver. */
+/**
+ * Turns HTTP responses and client errors into {@link DeliveryResult}s, the same for every receiver.
+ */
 public final class HttpResults {
 
   /** Characters of a response body kept in a result's reason. */
@@ -18,8 +20,8 @@ public final class HttpResults {
   private HttpResults() {}
 
   /**
-   * Classifies a response: 2xx is delivered; 408, 429 and 5xx are retried, honouring
-   * Retry-After; any other status is a rejection, which retrying unchanged would repeat.
+   * Classifies a response: 2xx is delivered; 408, 429 and 5xx are retried, honouring Retry-After;
+   * any other status is a rejection, which retrying unchanged would repeat.
    */
   public static DeliveryResult classify(HttpResponse<Buffer> response, Instant now) {
     int status = response.statusCode();
@@ -71,13 +73,14 @@ public final class HttpResults {
       return "";
     }
     String oneLine = body.replaceAll("\\s+", " ").trim();
-    return oneLine.length() <= MAX_BODY_IN_REASON ? oneLine
+    return oneLine.length() <= MAX_BODY_IN_REASON
+        ? oneLine
         : oneLine.substring(0, MAX_BODY_IN_REASON) + "…";
   }
 
   /**
-   * Removes a secret URL's path and query from a client error message, because webhook URLs
-   * carry their token there.
+   * Removes a secret URL's path and query from a client error message, because webhook URLs carry
+   * their token there.
    */
   public static String redact(String message, String secretUrl) {
     java.net.URI uri;

@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One message for one receiver: the alert changes of one group, or of one alert for receivers
- * that take one alert per message. Stored in the outbox until the receiver accepts it.
+ * One message for one receiver: the alert changes of one group, or of one alert for receivers that
+ * take one alert per message. Stored in the outbox until the receiver accepts it.
  *
  * @param id outbox id; ids grow in the order notifications were created
  * @param receiver receiver name
- * @param groupKey messages with the same key are delivered in creation order: the route and
- *     group labels for grouped receivers, the receiver and alert fingerprint otherwise
+ * @param groupKey messages with the same key are delivered in creation order: the route and group
+ *     labels for grouped receivers, the receiver and alert fingerprint otherwise
  * @param groupLabels labels that define the group, as in Alertmanager's {@code groupLabels}
  * @param events the alerts of the message; at least one
  * @param createdAt when the message was created; its age limits retries

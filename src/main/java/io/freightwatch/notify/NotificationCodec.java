@@ -45,11 +45,16 @@ final class NotificationCodec {
     JsonNode root = parse(text);
     List<AlertEvent> events = new ArrayList<>();
     for (JsonNode item : root.get("events")) {
-      events.add(new AlertEvent(AlertEvent.Kind.valueOf(item.get("kind").asText()),
-          alert(item.get("alert"))));
+      events.add(
+          new AlertEvent(
+              AlertEvent.Kind.valueOf(item.get("kind").asText()), alert(item.get("alert"))));
     }
-    return new Notification(root.get("id").asText(), root.get("receiver").asText(),
-        root.get("groupKey").asText(), labels(root.get("groupLabels")), events,
+    return new Notification(
+        root.get("id").asText(),
+        root.get("receiver").asText(),
+        root.get("groupKey").asText(),
+        labels(root.get("groupLabels")),
+        events,
         Instant.parse(root.get("createdAt").asText()));
   }
 
@@ -90,12 +95,19 @@ final class NotificationCodec {
 
   private static Alert alert(JsonNode node) {
     Map<String, String> annotations = new LinkedHashMap<>();
-    node.get("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(),
-        e.getValue().asText()));
+    node.get("annotations")
+        .fields()
+        .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
     double value = node.has("value") ? node.get("value").asDouble() : Double.NaN;
-    return new Alert(node.get("fingerprint").asText(), node.get("rule").asText(),
-        labels(node.get("labels")), annotations, AlertState.valueOf(node.get("state").asText()),
-        value, Instant.parse(node.get("activeSince").asText()), instant(node, "firingSince"),
+    return new Alert(
+        node.get("fingerprint").asText(),
+        node.get("rule").asText(),
+        labels(node.get("labels")),
+        annotations,
+        AlertState.valueOf(node.get("state").asText()),
+        value,
+        Instant.parse(node.get("activeSince").asText()),
+        instant(node, "firingSince"),
         instant(node, "resolvedAt"));
   }
 
@@ -112,7 +124,8 @@ final class NotificationCodec {
   }
 
   private static Optional<Instant> instant(JsonNode node, String field) {
-    return node.has(field) ? Optional.of(Instant.parse(node.get(field).asText()))
+    return node.has(field)
+        ? Optional.of(Instant.parse(node.get(field).asText()))
         : Optional.empty();
   }
 
@@ -120,8 +133,8 @@ final class NotificationCodec {
     try {
       return JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("stored notification is not valid JSON: "
-          + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "stored notification is not valid JSON: " + e.getOriginalMessage(), e);
     }
   }
 }

@@ -25,14 +25,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns alert changes into notifications: routes each alert through the routing tree, groups it
- * with Alertmanager's timing, writes the resulting notifications to the durable {@link Outbox}
- * and hands them to one {@link DeliveryLane} per receiver.
+ * with Alertmanager's timing, writes the resulting notifications to the durable {@link Outbox} and
+ * hands them to one {@link DeliveryLane} per receiver.
  *
  * <p>Across restarts: notifications still in the outbox are sent after a restart, and the alerts
  * each receiver was told are firing are restored from the outbox, so that an alert still firing
- * after the restart is not announced again. A restored alert that no evaluation reports as
- * pending or firing within {@code restoreGrace} is resolved, because its resolution may have
- * happened while the agent was down.
+ * after the restart is not announced again. A restored alert that no evaluation reports as pending
+ * or firing within {@code restoreGrace} is resolved, because its resolution may have happened while
+ * the agent was down.
  *
  * <p>Used on the agent's event loop only. Disk commits run on the outbox's worker.
  */
@@ -69,9 +69,16 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
    * @param implementations receiver implementations by name; every config needs one
    * @param restoreGrace how long a restored firing alert may go unseen before it is resolved
    */
-  public NotificationDispatcher(Vertx vertx, Clock clock, SeriesStore store, Outbox outbox,
-      List<ReceiverConfig> configs, NotifyConfig routing, Map<String, Receiver> implementations,
-      MuteSchedule mutes, Duration restoreGrace) {
+  public NotificationDispatcher(
+      Vertx vertx,
+      Clock clock,
+      SeriesStore store,
+      Outbox outbox,
+      List<ReceiverConfig> configs,
+      NotifyConfig routing,
+      Map<String, Receiver> implementations,
+      MuteSchedule mutes,
+      Duration restoreGrace) {
     this.vertx = vertx;
     this.clock = clock;
     this.store = store;
@@ -95,13 +102,15 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
    * the receivers' firing alerts, and starts the one-second tick that flushes groups.
    */
   public Future<Void> start() {
-    return vertx.executeBlocking(() -> new Restored(outbox.pending(), outbox.firingByReceiver()))
-        .map(restored -> {
-          restore(restored);
-          tickTimer = vertx.setPeriodic(TICK.toMillis(), id -> tick());
-          writeMetrics();
-          return null;
-        });
+    return vertx
+        .executeBlocking(() -> new Restored(outbox.pending(), outbox.firingByReceiver()))
+        .map(
+            restored -> {
+              restore(restored);
+              tickTimer = vertx.setPeriodic(TICK.toMillis(), id -> tick());
+              writeMetrics();
+              return null;
+            });
   }
 
   /**
@@ -127,7 +136,9 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
     tick();
   }
 
-  /** Takes alert changes without the rest of an evaluation; used by tests and callers without one. */
+  /**
+   * Takes alert changes without the rest of an evaluation; used by tests and callers without one.
+   */
   public void dispatch(List<AlertEvent> events) {
     onEvaluation(events, List.of());
   }
@@ -172,8 +183,9 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
   public void givenUp(DeliveryLane lane, Notification notification, String reason) {
     String receiver = lane.config().name();
     givenUp.merge(receiver, 1L, Long::sum);
-    boolean aboutFailure = notification.events().stream()
-        .allMatch(e -> e.alert().rule().equals(DELIVERY_FAILED_ALERT));
+    boolean aboutFailure =
+        notification.events().stream()
+            .allMatch(e -> e.alert().rule().equals(DELIVERY_FAILED_ALERT));
     if (aboutFailure || deliveryFailures.containsKey(receiver)) {
       return;
     }
@@ -195,8 +207,10 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
       DeliveryLane lane = lanes.get(notification.receiver());
       if (lane == null) {
         outbox.deadLetter(notification, "receiver no longer configured", 0, now);
-        LOG.error("notification dropped: receiver no longer configured receiver={} id={}",
-            notification.receiver(), notification.id());
+        LOG.error(
+            "notification dropped: receiver no longer configured receiver={} id={}",
+            notification.receiver(),
+            notification.id());
         continue;
       }
       lane.restore(notification);
@@ -221,8 +235,10 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
     List<AlertGroups.GroupSpec> specs = specs(alert, excludedReceiver);
     if (specs.isEmpty()) {
       unrouted++;
-      LOG.warn("alert matched no route and no fallback receiver is set fingerprint={} rule={}",
-          alert.fingerprint(), alert.rule());
+      LOG.warn(
+          "alert matched no route and no fallback receiver is set fingerprint={} rule={}",
+          alert.fingerprint(),
+          alert.rule());
     }
     for (AlertGroups.GroupSpec spec : specs) {
       groups.put(spec, alert, now);
@@ -241,10 +257,12 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
       }
     }
     String fallback = routing.fallbackReceiver();
-    if (specs.isEmpty() && !fallback.isEmpty()
+    if (specs.isEmpty()
+        && !fallback.isEmpty()
         && excludedReceiver.filter(fallback::equals).isEmpty()) {
-      RouteTree.Route route = new RouteTree.Route("fallback",
-          io.freightwatch.config.RouteConfig.perReceiver(List.of()));
+      RouteTree.Route route =
+          new RouteTree.Route(
+              "fallback", io.freightwatch.config.RouteConfig.perReceiver(List.of()));
       specs.add(spec(route, alert.labels(), fallback));
     }
     return specs;
@@ -261,14 +279,26 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
       // Alertmanager groups by itself; each alert is posted on its own, at once and then every
       // resend interval, so that its lease never runs out while it fires.
       Duration resend = lane.config().resendInterval();
-      return new AlertGroups.GroupSpec(receiver + "/" + route.id() + "/" + labels, receiver,
-          route.id(), labels, Duration.ZERO, Duration.ZERO, resend,
+      return new AlertGroups.GroupSpec(
+          receiver + "/" + route.id() + "/" + labels,
+          receiver,
+          route.id(),
+          labels,
+          Duration.ZERO,
+          Duration.ZERO,
+          resend,
           route.config().muteTimeIntervals());
     }
     Labels groupLabels = route.groupLabels(labels);
-    return new AlertGroups.GroupSpec(receiver + "/" + route.id() + "/" + groupLabels, receiver,
-        route.id(), groupLabels, route.config().groupWait(), route.config().groupInterval(),
-        route.config().repeatInterval(), route.config().muteTimeIntervals());
+    return new AlertGroups.GroupSpec(
+        receiver + "/" + route.id() + "/" + groupLabels,
+        receiver,
+        route.id(),
+        groupLabels,
+        route.config().groupWait(),
+        route.config().groupInterval(),
+        route.config().repeatInterval(),
+        route.config().muteTimeIntervals());
   }
 
   private void flush(Instant now) {
@@ -288,13 +318,12 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
       Map<String, Optional<Alert>> firingChanges = new LinkedHashMap<>();
       for (Alert alert : flush.firing()) {
         if (flush.newlyFiring().contains(alert.fingerprint())) {
-          firingChanges.put(Outbox.firingKey(spec.receiver(), alert.fingerprint()),
-              Optional.of(alert));
+          firingChanges.put(
+              Outbox.firingKey(spec.receiver(), alert.fingerprint()), Optional.of(alert));
         }
       }
       for (Alert alert : flush.resolved()) {
-        firingChanges.put(Outbox.firingKey(spec.receiver(), alert.fingerprint()),
-            Optional.empty());
+        firingChanges.put(Outbox.firingKey(spec.receiver(), alert.fingerprint()), Optional.empty());
       }
       if (notifications.isEmpty() && firingChanges.isEmpty()) {
         continue;
@@ -306,8 +335,8 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
     }
   }
 
-  private List<Notification> notifications(AlertGroups.Flush flush, DeliveryLane lane,
-      Instant now) {
+  private List<Notification> notifications(
+      AlertGroups.Flush flush, DeliveryLane lane, Instant now) {
     AlertGroups.GroupSpec spec = flush.spec();
     boolean sendResolved = lane.config().sendResolved();
     Receiver.Mode mode = receivers.get(spec.receiver()).mode();
@@ -319,8 +348,9 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
         flush.resolved().forEach(a -> events.add(new AlertEvent(AlertEvent.Kind.RESOLVED, a)));
       }
       if (!events.isEmpty()) {
-        result.add(new Notification(outbox.nextId(), spec.receiver(), spec.key(),
-            spec.groupLabels(), events, now));
+        result.add(
+            new Notification(
+                outbox.nextId(), spec.receiver(), spec.key(), spec.groupLabels(), events, now));
       }
       return result;
     }
@@ -337,40 +367,78 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
     return result;
   }
 
-  private Notification single(AlertGroups.GroupSpec spec, AlertEvent.Kind kind, Alert alert,
-      Instant now) {
-    return new Notification(outbox.nextId(), spec.receiver(),
-        spec.receiver() + "/" + alert.fingerprint(), spec.groupLabels(),
-        List.of(new AlertEvent(kind, alert)), now);
+  private Notification single(
+      AlertGroups.GroupSpec spec, AlertEvent.Kind kind, Alert alert, Instant now) {
+    return new Notification(
+        outbox.nextId(),
+        spec.receiver(),
+        spec.receiver() + "/" + alert.fingerprint(),
+        spec.groupLabels(),
+        List.of(new AlertEvent(kind, alert)),
+        now);
   }
 
   private void resolveUnseenRestored(Instant now) {
     for (AlertGroups.Restored restored : groups.restored()) {
       if (Duration.between(restored.since(), now).compareTo(restoreGrace) > 0) {
-        LOG.info("restored alert resolved: not pending or firing since the restart"
-            + " receiver={} fingerprint={} unseen_for={}", restored.spec().receiver(),
-            restored.alert().fingerprint(), Duration.between(restored.since(), now));
+        LOG.info(
+            "restored alert resolved: not pending or firing since the restart"
+                + " receiver={} fingerprint={} unseen_for={}",
+            restored.spec().receiver(),
+            restored.alert().fingerprint(),
+            Duration.between(restored.since(), now));
         groups.put(restored.spec(), withState(restored.alert(), AlertState.RESOLVED, now), now);
       }
     }
   }
 
   private static Alert withState(Alert alert, AlertState state, Instant now) {
-    return new Alert(alert.fingerprint(), alert.rule(), alert.labels(), alert.annotations(),
-        state, alert.value(), alert.activeSince(), alert.firingSince(),
+    return new Alert(
+        alert.fingerprint(),
+        alert.rule(),
+        alert.labels(),
+        alert.annotations(),
+        state,
+        alert.value(),
+        alert.activeSince(),
+        alert.firingSince(),
         state == AlertState.RESOLVED ? Optional.of(now) : Optional.empty());
   }
 
   private static Alert deliveryFailedAlert(String receiver, String reason, Instant now) {
-    Labels labels = Labels.of("alertname", DELIVERY_FAILED_ALERT, "receiver", receiver,
-        "severity", "error", "domain", "platform", "owner", "observability",
-        "customer_facing", "false");
+    Labels labels =
+        Labels.of(
+            "alertname",
+            DELIVERY_FAILED_ALERT,
+            "receiver",
+            receiver,
+            "severity",
+            "error",
+            "domain",
+            "platform",
+            "owner",
+            "observability",
+            "customer_facing",
+            "false");
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put("summary", "Notifications to " + receiver + " are being given up: "
-        + reason + ". Alerts for that receiver may not have reached anyone.");
+    annotations.put(
+        "summary",
+        "Notifications to "
+            + receiver
+            + " are being given up: "
+            + reason
+            + ". Alerts for that receiver may not have reached anyone.");
     annotations.put("runbook", "README.md#when-a-notification-is-given-up");
-    return new Alert(io.freightwatch.rules.Fingerprints.of(labels), DELIVERY_FAILED_ALERT,
-        labels, annotations, AlertState.FIRING, 1, now, Optional.of(now), Optional.empty());
+    return new Alert(
+        io.freightwatch.rules.Fingerprints.of(labels),
+        DELIVERY_FAILED_ALERT,
+        labels,
+        annotations,
+        AlertState.FIRING,
+        1,
+        now,
+        Optional.of(now),
+        Optional.empty());
   }
 
   private void writeMetrics() {
@@ -384,37 +452,64 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
     List<Sample> samples = new ArrayList<>();
     for (DeliveryLane lane : lanes.values()) {
       Labels labels = Labels.of("receiver", lane.config().name(), "type", lane.config().type());
-      samples.add(Sample.gauge("freightwatch_notifications_queued",
-          "Notifications in the outbox waiting for delivery to the receiver.", lane.queued(),
-          labels));
-      samples.add(Sample.gauge("freightwatch_notification_oldest_queued_age_seconds",
-          "Age of the oldest notification waiting for the receiver; 0 when none waits.",
-          lane.oldestAge(now).toMillis() / 1000.0, labels));
-      samples.add(Sample.gauge("freightwatch_notification_circuit_open",
-          "1 while the receiver's circuit breaker holds back delivery attempts, else 0.",
-          lane.isCircuitOpen() ? 1 : 0, labels));
+      samples.add(
+          Sample.gauge(
+              "freightwatch_notifications_queued",
+              "Notifications in the outbox waiting for delivery to the receiver.",
+              lane.queued(),
+              labels));
+      samples.add(
+          Sample.gauge(
+              "freightwatch_notification_oldest_queued_age_seconds",
+              "Age of the oldest notification waiting for the receiver; 0 when none waits.",
+              lane.oldestAge(now).toMillis() / 1000.0,
+              labels));
+      samples.add(
+          Sample.gauge(
+              "freightwatch_notification_circuit_open",
+              "1 while the receiver's circuit breaker holds back delivery attempts, else 0.",
+              lane.isCircuitOpen() ? 1 : 0,
+              labels));
       for (Map.Entry<String, Long> outcome : lane.outcomes().entrySet()) {
-        samples.add(Sample.counter("freightwatch_notifications_total",
-            "Notifications by final outcome: delivered, rejected by the receiver, expired after"
-                + " max_age, or superseded by a newer post of the same alert.",
-            outcome.getValue(), labels.with("outcome", outcome.getKey())));
+        samples.add(
+            Sample.counter(
+                "freightwatch_notifications_total",
+                "Notifications by final outcome: delivered, rejected by the receiver, expired after"
+                    + " max_age, or superseded by a newer post of the same alert.",
+                outcome.getValue(),
+                labels.with("outcome", outcome.getKey())));
       }
-      samples.add(Sample.counter("freightwatch_notification_attempts_failed_total",
-          "Delivery attempts that failed and were retried later.", lane.failedAttempts(),
-          labels));
-      samples.add(Sample.counter("freightwatch_notifications_given_up_total",
-          "Notifications moved to the dead letters: rejected by the receiver or expired.",
-          givenUp.getOrDefault(lane.config().name(), 0L), labels));
+      samples.add(
+          Sample.counter(
+              "freightwatch_notification_attempts_failed_total",
+              "Delivery attempts that failed and were retried later.",
+              lane.failedAttempts(),
+              labels));
+      samples.add(
+          Sample.counter(
+              "freightwatch_notifications_given_up_total",
+              "Notifications moved to the dead letters: rejected by the receiver or expired.",
+              givenUp.getOrDefault(lane.config().name(), 0L),
+              labels));
     }
-    samples.add(Sample.counter("freightwatch_notifications_unrouted_total",
-        "Alert changes that matched no route while no fallback receiver was set.", unrouted,
-        Labels.EMPTY));
-    samples.add(Sample.counter("freightwatch_notification_flushes_muted_total",
-        "Group notifications held back because a calendar interval muted their route.", muted,
-        Labels.EMPTY));
-    samples.add(Sample.gauge("freightwatch_notification_grouped_alerts",
-        "Alerts held in notification groups: firing, or resolved and not yet notified.",
-        groups.size(), Labels.EMPTY));
+    samples.add(
+        Sample.counter(
+            "freightwatch_notifications_unrouted_total",
+            "Alert changes that matched no route while no fallback receiver was set.",
+            unrouted,
+            Labels.EMPTY));
+    samples.add(
+        Sample.counter(
+            "freightwatch_notification_flushes_muted_total",
+            "Group notifications held back because a calendar interval muted their route.",
+            muted,
+            Labels.EMPTY));
+    samples.add(
+        Sample.gauge(
+            "freightwatch_notification_grouped_alerts",
+            "Alerts held in notification groups: firing, or resolved and not yet notified.",
+            groups.size(),
+            Labels.EMPTY));
     store.applyScrape(STORE_OWNER, samples, now);
   }
 

@@ -15,12 +15,12 @@ import org.h2.mvstore.MVMap;
 /**
  * The durable outbox in the agent's {@link DurableStore}: notifications not yet accepted by their
  * receiver, dead letters of the ones given up, and the alerts each receiver was last told are
- * firing. A notification is committed to disk before it may be sent and removed once accepted,
- * so a crash at any point loses none.
+ * firing. A notification is committed to disk before it may be sent and removed once accepted, so a
+ * crash at any point loses none.
  *
- * <p>Map changes happen on the calling thread (the agent's event loop; MVStore maps are
- * thread-safe and keep changes in memory). Every {@code commit} runs on {@code worker}, a pool of
- * one thread, so commits run in the order they were requested.
+ * <p>Map changes happen on the calling thread (the agent's event loop; MVStore maps are thread-safe
+ * and keep changes in memory). Every {@code commit} runs on {@code worker}, a pool of one thread,
+ * so commits run in the order they were requested.
  */
 public final class Outbox {
 
@@ -64,22 +64,23 @@ public final class Outbox {
   /**
    * Stores {@code notifications} and the receivers' view of firing alerts in one commit.
    *
-   * @param firingChanges key {@link #firingKey} to the alert now reported as firing, or empty
-   *     for an alert now reported as resolved
+   * @param firingChanges key {@link #firingKey} to the alert now reported as firing, or empty for
+   *     an alert now reported as resolved
    * @return completes once everything is on disk; fails when the commit failed
    */
-  Future<Void> append(List<Notification> notifications,
-      Map<String, Optional<Alert>> firingChanges) {
+  Future<Void> append(
+      List<Notification> notifications, Map<String, Optional<Alert>> firingChanges) {
     for (Notification notification : notifications) {
       pending.put(notification.id(), NotificationCodec.encode(notification));
     }
-    firingChanges.forEach((key, alert) -> {
-      if (alert.isPresent()) {
-        firing.put(key, NotificationCodec.encode(alert.get()));
-      } else {
-        firing.remove(key);
-      }
-    });
+    firingChanges.forEach(
+        (key, alert) -> {
+          if (alert.isPresent()) {
+            firing.put(key, NotificationCodec.encode(alert.get()));
+          } else {
+            firing.remove(key);
+          }
+        });
     return commit();
   }
 
@@ -110,7 +111,8 @@ public final class Outbox {
     Map<String, List<Alert>> result = new LinkedHashMap<>();
     for (Map.Entry<String, String> entry : firing.entrySet()) {
       String receiver = entry.getKey().substring(0, entry.getKey().indexOf(KEY_SEPARATOR));
-      result.computeIfAbsent(receiver, r -> new ArrayList<>())
+      result
+          .computeIfAbsent(receiver, r -> new ArrayList<>())
           .add(NotificationCodec.decodeAlert(entry.getValue()));
     }
     return result;
@@ -126,9 +128,11 @@ public final class Outbox {
   }
 
   private Future<Void> commit() {
-    return worker.executeBlocking(() -> {
-      store.commit();
-      return null;
-    }, true);
+    return worker.executeBlocking(
+        () -> {
+          store.commit();
+          return null;
+        },
+        true);
   }
 }

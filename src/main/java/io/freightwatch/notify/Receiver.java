@@ -13,9 +13,9 @@ public interface Receiver {
   }
 
   /**
-   * Makes one delivery attempt. The future never fails: errors are {@link DeliveryResult.Retry}
-   * or {@link DeliveryResult.Rejected}. Runs on the agent's event loop, so blocking clients must
-   * hand their work to a worker pool.
+   * Makes one delivery attempt. The future never fails: errors are {@link DeliveryResult.Retry} or
+   * {@link DeliveryResult.Rejected}. Runs on the agent's event loop, so blocking clients must hand
+   * their work to a worker pool.
    */
   Future<DeliveryResult> deliver(Notification notification);
 

@@ -9,8 +9,8 @@ import java.util.Objects;
 
 /**
  * The routing tree with Alertmanager's matching rules: the root accepts every alert; children are
- * tried in order; the first child that accepts an alert takes it unless it sets {@code continue};
- * a node whose children all decline keeps the alert itself. Pure and immutable.
+ * tried in order; the first child that accepts an alert takes it unless it sets {@code continue}; a
+ * node whose children all decline keeps the alert itself. Pure and immutable.
  */
 final class RouteTree {
 
@@ -21,8 +21,8 @@ final class RouteTree {
   }
 
   /**
-   * Returns the routes that take an alert with {@code labels}: at least one unless the tree's
-   * root has no receiver (the tree built from per-receiver matchers), where it may be none.
+   * Returns the routes that take an alert with {@code labels}: at least one unless the tree's root
+   * has no receiver (the tree built from per-receiver matchers), where it may be none.
    */
   List<Route> match(Labels labels) {
     List<Route> result = new ArrayList<>();

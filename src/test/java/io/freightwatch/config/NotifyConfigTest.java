@@ -1,7 +1,6 @@
 package io.freightwatch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Reads notify.receivers, notify.route and export from configuration files. */
 class NotifyConfigTest {
 
-  private static final Map<String, String> ENVIRONMENT = Map.of(
-      "PD_KEY", "R0UT1NGKEY", "TEAMS_URL", "https://prod.example/workflows/1?sig=abc");
+  private static final Map<String, String> ENVIRONMENT =
+      Map.of("PD_KEY", "R0UT1NGKEY", "TEAMS_URL", "https://prod.example/workflows/1?sig=abc");
 
   @TempDir Path dir;
 
@@ -37,7 +36,8 @@ class NotifyConfigTest {
     }
   }
 
-  private static final String RECEIVERS = """
+  private static final String RECEIVERS =
+      """
       notify:
         receivers:
           - name: ops
@@ -58,22 +58,25 @@ class NotifyConfigTest {
 
   @Test
   void readsRoutingTreeWithDefaults() throws Exception {
-    AgentConfig config = load(RECEIVERS + """
-          fallback_receiver: ops
-          route:
-            receiver: ops
-            group_by: [alertname, tenant]
-            routes:
-              - matchers: {severity: critical, customer_facing: "true"}
-                receiver: pagerduty
-                continue: true
-                group_wait: 10s
-              - matchers: {domain: "=~transport|warehouse"}
-                receiver: teams
-                mute_time_intervals: [night-shift]
-              - receiver: alertmanager
-                group_by: ['...']
-        """);
+    AgentConfig config =
+        load(
+            RECEIVERS
+                + """
+                    fallback_receiver: ops
+                    route:
+                      receiver: ops
+                      group_by: [alertname, tenant]
+                      routes:
+                        - matchers: {severity: critical, customer_facing: "true"}
+                          receiver: pagerduty
+                          continue: true
+                          group_wait: 10s
+                        - matchers: {domain: "=~transport|warehouse"}
+                          receiver: teams
+                          mute_time_intervals: [night-shift]
+                        - receiver: alertmanager
+                          group_by: ['...']
+                  """);
 
     RouteConfig root = config.routing().route();
     assertThat(config.routing().fallbackReceiver()).isEqualTo("ops");
@@ -86,7 +89,8 @@ class NotifyConfigTest {
     assertThat(pagerduty.continueMatching()).isTrue();
     assertThat(pagerduty.groupWait()).isEqualTo(Duration.ofSeconds(10));
     assertThat(pagerduty.groupBy()).as("inherited").containsExactly("alertname", "tenant");
-    assertThat(pagerduty.matchers()).extracting(Object::toString)
+    assertThat(pagerduty.matchers())
+        .extracting(Object::toString)
         .containsExactlyInAnyOrder("severity=\"critical\"", "customer_facing=\"true\"");
     assertThat(root.routes().get(1).muteTimeIntervals()).containsExactly("night-shift");
     assertThat(root.routes().get(2).groupByAll()).isTrue();
@@ -106,61 +110,75 @@ class NotifyConfigTest {
     assertThat(config.receivers().get(2).url().toString())
         .isEqualTo("<redacted from env:TEAMS_URL>");
     assertThat(config.receivers().get(3).alertmanagerLease()).isEqualTo(Duration.ofMinutes(2));
-    assertThat(config.routing().route().routes()).extracting(RouteConfig::receiver)
+    assertThat(config.routing().route().routes())
+        .extracting(RouteConfig::receiver)
         .as("one route per receiver without notify.route")
         .containsExactly("ops", "pagerduty", "teams", "alertmanager");
   }
 
   @Test
   void rejectsSecretsWrittenInFile() throws Exception {
-    String message = errors("""
-        notify:
-          receivers:
-            - name: pagerduty
-              type: pagerduty
-              routing_key: R0UT1NGKEY
-            - name: teams
-              type: teams
-              url: https://prod.example/workflows/1?sig=abc
-        """);
+    String message =
+        errors(
+            """
+            notify:
+              receivers:
+                - name: pagerduty
+                  type: pagerduty
+                  routing_key: R0UT1NGKEY
+                - name: teams
+                  type: teams
+                  url: https://prod.example/workflows/1?sig=abc
+            """);
 
-    assertThat(message).contains("freightwatch.yaml:5: notify.receivers[0].routing_key:"
-        + " <redacted> is written in the file; the routing key is a secret: use routing_key:"
-        + " ${env:VARIABLE} or ${file:/path}");
-    assertThat(message).contains("freightwatch.yaml:8: notify.receivers[1].url: <redacted> is"
-        + " written in the file; a Teams workflow URL is a secret");
+    assertThat(message)
+        .contains(
+            "freightwatch.yaml:5: notify.receivers[0].routing_key: <redacted> is written in the"
+                + " file; the routing key is a secret: use routing_key: ${env:VARIABLE} or"
+                + " ${file:/path}");
+    assertThat(message)
+        .contains(
+            "freightwatch.yaml:8: notify.receivers[1].url: <redacted> is"
+                + " written in the file; a Teams workflow URL is a secret");
     assertThat(message).doesNotContain("R0UT1NGKEY").doesNotContain("sig=abc");
   }
 
   @Test
   void rejectsUnknownReceiverInRoute() throws Exception {
-    String message = errors(RECEIVERS + """
-          fallback_receiver: pager
-          route:
-            receiver: ops
-            routes:
-              - receiver: opsgenie
-        """);
+    String message =
+        errors(
+            RECEIVERS
+                + """
+                    fallback_receiver: pager
+                    route:
+                      receiver: ops
+                      routes:
+                        - receiver: opsgenie
+                  """);
 
-    assertThat(message).contains("notify.fallback_receiver: got \"pager\"; no receiver has this"
-        + " name; define it under notify.receivers or use one of [alertmanager, ops, pagerduty,"
-        + " teams]");
-    assertThat(message).contains("notify.route.routes[0].receiver: got \"opsgenie\"; no"
-        + " receiver has this name");
+    assertThat(message)
+        .contains(
+            "notify.fallback_receiver: got \"pager\"; no receiver has this name; define it under"
+                + " notify.receivers or use one of [alertmanager, ops, pagerduty, teams]");
+    assertThat(message)
+        .contains(
+            "notify.route.routes[0].receiver: got \"opsgenie\"; no" + " receiver has this name");
   }
 
   @Test
   void readsExportSection() throws Exception {
-    AgentConfig config = load("""
-        export:
-          otlp:
-            endpoint: http://otel-collector:4317
-            protocol: grpc
-            interval: 30s
-          azure_monitor:
-            endpoint: https://fw-dce.westeurope-1.ingest.monitor.azure.com
-            rule_id: dcr-00112233445566778899aabbccddeeff
-        """);
+    AgentConfig config =
+        load(
+            """
+            export:
+              otlp:
+                endpoint: http://otel-collector:4317
+                protocol: grpc
+                interval: 30s
+              azure_monitor:
+                endpoint: https://fw-dce.westeurope-1.ingest.monitor.azure.com
+                rule_id: dcr-00112233445566778899aabbccddeeff
+            """);
 
     ExportConfig.Otlp otlp = config.export().otlp().orElseThrow();
     assertThat(otlp.protocol()).isEqualTo(ExportConfig.OtlpProtocol.GRPC);
@@ -174,21 +192,27 @@ class NotifyConfigTest {
 
   @Test
   void rejectsPlainHttpForAzure() throws Exception {
-    String message = errors("""
-        export:
-          azure_monitor:
-            endpoint: http://fw-dce.example
-            rule_id: dcr-1
-          otlp:
-            endpoint: otel-collector:4318
-            protocol: thrift
-        """);
+    String message =
+        errors(
+            """
+            export:
+              azure_monitor:
+                endpoint: http://fw-dce.example
+                rule_id: dcr-1
+              otlp:
+                endpoint: otel-collector:4318
+                protocol: thrift
+            """);
 
-    assertThat(message).contains("export.azure_monitor.endpoint: got \"http://fw-dce.example\";"
-        + " Azure Monitor accepts tokens over HTTPS only: use an https:// URL");
-    assertThat(message).contains("export.otlp.protocol: got \"thrift\"; expected http/protobuf"
-        + " or grpc");
-    assertThat(message).contains("export.otlp.endpoint: got \"otel-collector:4318\"; expected an"
-        + " http:// or https:// URL");
+    assertThat(message)
+        .contains(
+            "export.azure_monitor.endpoint: got \"http://fw-dce.example\";"
+                + " Azure Monitor accepts tokens over HTTPS only: use an https:// URL");
+    assertThat(message)
+        .contains("export.otlp.protocol: got \"thrift\"; expected http/protobuf" + " or grpc");
+    assertThat(message)
+        .contains(
+            "export.otlp.endpoint: got \"otel-collector:4318\"; expected an"
+                + " http:// or https:// URL");
   }
 }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the packaged agent as a child process, kills it with SIGKILL while a notification is in
- * flight, and restarts it: the receiver ends up with each alert's firing notification exactly
- * once, and a restart while the alerts still fire pages nobody again.
+ * flight, and restarts it: the receiver ends up with each alert's firing notification exactly once,
+ * and a restart while the alerts still fire pages nobody again.
  */
 class NotifyCrashIT {
 
@@ -45,24 +45,34 @@ class NotifyCrashIT {
 
   @BeforeEach
   void startReceiver() throws Exception {
-    receiver = vertx.createHttpServer()
-        .requestHandler(request -> request.body().onSuccess(body -> {
-          requests.incrementAndGet();
-          if (holding.get()) {
-            return; // Never answered: the agent is killed while waiting.
-          }
-          try {
-            for (JsonNode alert : JSON.readTree(body.toString()).get("alerts")) {
-              accepted.add(alert.get("fingerprint").asText() + " "
-                  + alert.get("status").asText());
-            }
-            request.response().setStatusCode(200).end();
-          } catch (IOException e) {
-            request.response().setStatusCode(400).end("not JSON");
-          }
-        }))
-        .listen(0, "127.0.0.1")
-        .await(10, TimeUnit.SECONDS);
+    receiver =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                request ->
+                    request
+                        .body()
+                        .onSuccess(
+                            body -> {
+                              requests.incrementAndGet();
+                              if (holding.get()) {
+                                return; // Never answered: the agent is killed while waiting.
+                              }
+                              try {
+                                for (JsonNode alert :
+                                    JSON.readTree(body.toString()).get("alerts")) {
+                                  accepted.add(
+                                      alert.get("fingerprint").asText()
+                                          + " "
+                                          + alert.get("status").asText());
+                                }
+                                request.response().setStatusCode(200).end();
+                              } catch (IOException e) {
+                                request.response().setStatusCode(400).end("not JSON");
+                              }
+                            }))
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -92,7 +102,8 @@ class NotifyCrashIT {
     int before = requests.get();
     agent = start(config, 3);
     waitSeconds(8);
-    assertThat(requests.get()).as("requests after a restart while the alerts still fire")
+    assertThat(requests.get())
+        .as("requests after a restart while the alerts still fire")
         .isEqualTo(before);
     assertThat(accepted).hasSize(2);
   }
@@ -104,13 +115,17 @@ class NotifyCrashIT {
 
   /** Waits while the agent evaluates its rules; nothing is expected to happen meanwhile. */
   private static void waitSeconds(int seconds) {
-    await().pollDelay(Duration.ofSeconds(seconds)).atMost(Duration.ofSeconds(seconds + 5))
+    await()
+        .pollDelay(Duration.ofSeconds(seconds))
+        .atMost(Duration.ofSeconds(seconds + 5))
         .until(() -> true);
   }
 
   private Path writeConfig() throws IOException {
     Path rules = Files.createDirectories(dir.resolve("rules"));
-    Files.writeString(rules.resolve("down.yaml"), """
+    Files.writeString(
+        rules.resolve("down.yaml"),
+        """
         rules:
           - name: cache_unreachable
             signal: freightwatch_target_up
@@ -126,7 +141,9 @@ class NotifyCrashIT {
               customer_facing: false
         """);
     Path config = dir.resolve("freightwatch.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         agent:
           listen: 127.0.0.1:0
           scrape_timeout: 2s
@@ -149,14 +166,21 @@ class NotifyCrashIT {
               timeout: 60s
               initial_backoff: 200ms
               max_backoff: 1s
-        """.formatted(closedPort(), closedPort(), receiver.actualPort()));
+        """
+            .formatted(closedPort(), closedPort(), receiver.actualPort()));
     return config;
   }
 
   private Process start(Path config, int run) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        jar().toString(), "run", "--config", config.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar().toString(),
+                "run",
+                "--config",
+                config.toString()));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("agent-" + run + ".log").toFile())

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
 
 /**
  * A dispatcher with a real durable store in a test directory, run on one Vert.x context, usually
- * driven by a {@link TestClock}. {@link #restart} closes and reopens the store as an agent restart would.
+ * driven by a {@link TestClock}. {@link #restart} closes and reopens the store as an agent restart
+ * would.
  */
 public final class DispatcherHarness implements AutoCloseable {
 
@@ -45,8 +46,12 @@ public final class DispatcherHarness implements AutoCloseable {
   private NotificationDispatcher dispatcher;
   private SeriesStore series;
 
-  public DispatcherHarness(Path directory, Clock clock, List<ReceiverConfig> receivers,
-      NotifyConfig routing, BiFunction<ReceiverConfig, WebClient, Receiver> factory,
+  public DispatcherHarness(
+      Path directory,
+      Clock clock,
+      List<ReceiverConfig> receivers,
+      NotifyConfig routing,
+      BiFunction<ReceiverConfig, WebClient, Receiver> factory,
       Duration restoreGrace) {
     this.directory = directory;
     this.clock = clock;
@@ -54,9 +59,11 @@ public final class DispatcherHarness implements AutoCloseable {
     this.routing = routing;
     this.factory = factory;
     this.restoreGrace = restoreGrace;
-    this.vertx = Vertx.vertx(new VertxOptions()
-        .setMaxEventLoopExecuteTime(200)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setMaxEventLoopExecuteTime(200)
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
     this.context = vertx.getOrCreateContext();
     this.client = WebClient.create(vertx);
     open();
@@ -69,8 +76,17 @@ public final class DispatcherHarness implements AutoCloseable {
 
   /** A webhook-type receiver config with short backoffs. */
   public static ReceiverConfig receiver(String name, String type, String url) {
-    return new ReceiverConfig(name, type, new Secret(url, "inline"), Map.of(), List.of(), true,
-        Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(24));
+    return new ReceiverConfig(
+        name,
+        type,
+        new Secret(url, "inline"),
+        Map.of(),
+        List.of(),
+        true,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(5),
+        Duration.ofHours(24));
   }
 
   public void evaluate(List<AlertEvent> events, List<Alert> active) {
@@ -100,21 +116,23 @@ public final class DispatcherHarness implements AutoCloseable {
   }
 
   public void run(Runnable action) {
-    call(() -> {
-      action.run();
-      return null;
-    });
+    call(
+        () -> {
+          action.run();
+          return null;
+        });
   }
 
   public <T> T call(Supplier<T> action) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.get());
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    });
+    context.runOnContext(
+        v -> {
+          try {
+            result.complete(action.get());
+          } catch (Throwable e) {
+            result.completeExceptionally(e);
+          }
+        });
     try {
       return result.get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -135,11 +153,22 @@ public final class DispatcherHarness implements AutoCloseable {
     for (ReceiverConfig config : receivers) {
       implementations.put(config.name(), factory.apply(config, client));
     }
-    Future<Void> started = call(() -> {
-      dispatcher = new NotificationDispatcher(vertx, clock, series, outbox, receivers, routing,
-          implementations, MuteSchedule.NEVER, restoreGrace);
-      return dispatcher.start();
-    });
+    Future<Void> started =
+        call(
+            () -> {
+              dispatcher =
+                  new NotificationDispatcher(
+                      vertx,
+                      clock,
+                      series,
+                      outbox,
+                      receivers,
+                      routing,
+                      implementations,
+                      MuteSchedule.NEVER,
+                      restoreGrace);
+              return dispatcher.start();
+            });
     try {
       started.await(10, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A receiver that is down for 30 simulated minutes and then back: everything reaches it, in
- * order per alert and once each; and after a restart, what was pending is sent and a firing alert
- * is not announced again.
+ * A receiver that is down for 30 simulated minutes and then back: everything reaches it, in order
+ * per alert and once each; and after a restart, what was pending is sent and a firing alert is not
+ * announced again.
  */
 class ReceiverOutageTest {
 
@@ -37,19 +37,30 @@ class ReceiverOutageTest {
   private DispatcherHarness harness(RecordingServer server) {
     List<ReceiverConfig> receivers =
         List.of(DispatcherHarness.receiver("ops", "webhook", server.url("/hook")));
-    return new DispatcherHarness(dir, clock, receivers, DispatcherHarness.perReceiver(receivers),
-        (config, client) -> new WebhookReceiver(config, client, "", clock), Duration.ofMinutes(5));
+    return new DispatcherHarness(
+        dir,
+        clock,
+        receivers,
+        DispatcherHarness.perReceiver(receivers),
+        (config, client) -> new WebhookReceiver(config, client, "", clock),
+        Duration.ofMinutes(5));
   }
 
   private static AlertEvent event(String tenant, AlertEvent.Kind kind) {
-    return new AlertEvent(kind, NotificationDispatcherTest.alert("carrier_label_backlog", tenant,
-        kind == AlertEvent.Kind.FIRING ? AlertState.FIRING : AlertState.RESOLVED));
+    return new AlertEvent(
+        kind,
+        NotificationDispatcherTest.alert(
+            "carrier_label_backlog",
+            tenant,
+            kind == AlertEvent.Kind.FIRING ? AlertState.FIRING : AlertState.RESOLVED));
   }
 
   private static void step(DispatcherHarness harness, TestClock clock, Duration by) {
     clock.advance(by);
     harness.tick();
-    await().pollDelay(Duration.ofMillis(10)).atMost(5, TimeUnit.SECONDS)
+    await()
+        .pollDelay(Duration.ofMillis(10))
+        .atMost(5, TimeUnit.SECONDS)
         .until(() -> harness.call(() -> true));
   }
 
@@ -58,8 +69,7 @@ class ReceiverOutageTest {
     for (Request request : requests) {
       if (!request.at().isBefore(downUntil)) {
         var alert = request.json().get("alerts").get(0);
-        result.add(alert.get("labels").get("tenant").asText() + ":"
-            + alert.get("status").asText());
+        result.add(alert.get("labels").get("tenant").asText() + ":" + alert.get("status").asText());
       }
     }
     return result;
@@ -69,8 +79,8 @@ class ReceiverOutageTest {
   void deliversEverythingAfterLongOutage() {
     Instant downUntil = T0.plus(Duration.ofMinutes(30));
     try (RecordingServer server = new RecordingServer(clock)) {
-      server.respond(r -> r.at().isBefore(downUntil) ? Response.of(503, "maintenance")
-          : Response.of(200, ""));
+      server.respond(
+          r -> r.at().isBefore(downUntil) ? Response.of(503, "maintenance") : Response.of(200, ""));
       try (DispatcherHarness harness = harness(server)) {
         harness.evaluate(List.of(event("acme", AlertEvent.Kind.FIRING)), List.of());
         step(harness, clock, Duration.ofMinutes(5));
@@ -82,16 +92,24 @@ class ReceiverOutageTest {
         boolean breakerOpened = false;
         while (clock.instant().isBefore(downUntil.plus(Duration.ofMinutes(10)))) {
           step(harness, clock, Duration.ofSeconds(10));
-          breakerOpened |= harness.series().select("freightwatch_notification_circuit_open",
-              List.of(LabelMatcher.equal("receiver", "ops"))).get(0).latestValue() == 1;
+          breakerOpened |=
+              harness
+                      .series()
+                      .select(
+                          "freightwatch_notification_circuit_open",
+                          List.of(LabelMatcher.equal("receiver", "ops")))
+                      .get(0)
+                      .latestValue()
+                  == 1;
         }
         assertThat(breakerOpened).as("circuit breaker opened during the outage").isTrue();
         await().atMost(5, TimeUnit.SECONDS).until(() -> harness.queued("ops") == 0);
       }
 
       List<String> delivered = accepted(server.requests(), downUntil);
-      assertThat(delivered).containsExactlyInAnyOrder("acme:firing", "acme:resolved",
-          "globex:firing", "initech:firing");
+      assertThat(delivered)
+          .containsExactlyInAnyOrder(
+              "acme:firing", "acme:resolved", "globex:firing", "initech:firing");
       assertThat(delivered.indexOf("acme:firing")).isLessThan(delivered.indexOf("acme:resolved"));
       Set<String> keys = new HashSet<>();
       for (Request request : server.requests()) {
@@ -101,7 +119,8 @@ class ReceiverOutageTest {
               .isTrue();
         }
       }
-      assertThat(server.requests().size()).as("attempts during 30 minutes of outage")
+      assertThat(server.requests().size())
+          .as("attempts during 30 minutes of outage")
           .isLessThan(60);
     }
   }
@@ -110,8 +129,8 @@ class ReceiverOutageTest {
   void restartSendsPendingOnceAndDoesNotRepage() {
     Instant downUntil = T0.plus(Duration.ofMinutes(2));
     try (RecordingServer server = new RecordingServer(clock)) {
-      server.respond(r -> r.at().isBefore(downUntil) ? Response.of(503, "down")
-          : Response.of(200, ""));
+      server.respond(
+          r -> r.at().isBefore(downUntil) ? Response.of(503, "down") : Response.of(200, ""));
       try (DispatcherHarness harness = harness(server)) {
         harness.evaluate(List.of(event("acme", AlertEvent.Kind.FIRING)), List.of());
         await().atMost(5, TimeUnit.SECONDS).until(() -> server.requests().size() == 1);
@@ -155,8 +174,7 @@ class ReceiverOutageTest {
         harness.evaluate(List.of(), List.of());
 
         await().atMost(5, TimeUnit.SECONDS).until(() -> server.requests().size() == 2);
-        assertThat(accepted(server.requests(), T0)).containsExactly("acme:firing",
-            "acme:resolved");
+        assertThat(accepted(server.requests(), T0)).containsExactly("acme:firing", "acme:resolved");
       }
     }
   }

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * An HTTP server on a free loopback port that records every request with the test clock's time
- * and answers with whatever the test's responder returns (200 with an empty body by default).
+ * An HTTP server on a free loopback port that records every request with the test clock's time and
+ * answers with whatever the test's responder returns (200 with an empty body by default).
  */
 public final class RecordingServer implements AutoCloseable {
 
@@ -31,19 +31,31 @@ public final class RecordingServer implements AutoCloseable {
   public RecordingServer(Clock clock) {
     this.clock = clock;
     try {
-      server = vertx.createHttpServer()
-          .requestHandler(request -> request.body().onSuccess(body -> {
-            Request recorded = new Request(request.method().name(), request.uri(),
-                MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString(),
-                clock.instant());
-            requests.add(recorded);
-            Response response = responder.apply(recorded);
-            var reply = request.response().setStatusCode(response.status());
-            response.headers().forEach(reply::putHeader);
-            reply.end(response.body());
-          }))
-          .listen(0, "127.0.0.1")
-          .await(10, TimeUnit.SECONDS);
+      server =
+          vertx
+              .createHttpServer()
+              .requestHandler(
+                  request ->
+                      request
+                          .body()
+                          .onSuccess(
+                              body -> {
+                                Request recorded =
+                                    new Request(
+                                        request.method().name(),
+                                        request.uri(),
+                                        MultiMap.caseInsensitiveMultiMap()
+                                            .addAll(request.headers()),
+                                        body.toString(),
+                                        clock.instant());
+                                requests.add(recorded);
+                                Response response = responder.apply(recorded);
+                                var reply = request.response().setStatusCode(response.status());
+                                response.headers().forEach(reply::putHeader);
+                                reply.end(response.body());
+                              }))
+              .listen(0, "127.0.0.1")
+              .await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("recording server did not start", e);
     }

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends SLO snapshots and business signals to custom Log Analytics tables through the Logs
- * Ingestion API: every series whose name starts with one of the configured prefixes becomes one
- * row per export. An export that is still running when the next one is due makes the next one
- * skip, and the skip is counted.
+ * Ingestion API: every series whose name starts with one of the configured prefixes becomes one row
+ * per export. An export that is still running when the next one is due makes the next one skip, and
+ * the skip is counted.
  */
 public final class AzureMonitorExporter implements AutoCloseable {
 
@@ -30,8 +30,8 @@ public final class AzureMonitorExporter implements AutoCloseable {
   private long skipped;
   private long failed;
 
-  public AzureMonitorExporter(ExportConfig.AzureMonitor config, LogsUploader uploader,
-      WorkerExecutor worker) {
+  public AzureMonitorExporter(
+      ExportConfig.AzureMonitor config, LogsUploader uploader, WorkerExecutor worker) {
     this.config = config;
     this.uploader = uploader;
     this.worker = worker;
@@ -44,29 +44,37 @@ public final class AzureMonitorExporter implements AutoCloseable {
   public Future<Void> export(StoreSnapshot snapshot, Instant now) {
     if (busy) {
       skipped++;
-      LOG.warn("Azure Monitor export skipped: the previous one is still running skipped={}",
-          skipped);
+      LOG.warn(
+          "Azure Monitor export skipped: the previous one is still running skipped={}", skipped);
       return Future.succeededFuture();
     }
     List<Map<String, Object>> slo = rows(snapshot, config.sloPrefixes(), now);
     List<Map<String, Object>> signals = rows(snapshot, config.signalPrefixes(), now);
     busy = true;
-    return worker.<Void>executeBlocking(() -> {
-      if (!config.sloStream().isEmpty()) {
-        uploader.upload(config.sloStream(), slo);
-      }
-      if (!config.signalsStream().isEmpty()) {
-        uploader.upload(config.signalsStream(), signals);
-      }
-      return null;
-    }, false).onComplete(done -> {
-      busy = false;
-      if (done.failed()) {
-        failed++;
-        LOG.warn("Azure Monitor export failed rule_id={} failures={} error=\"{}\"",
-            config.ruleId(), failed, done.cause().getMessage());
-      }
-    });
+    return worker
+        .<Void>executeBlocking(
+            () -> {
+              if (!config.sloStream().isEmpty()) {
+                uploader.upload(config.sloStream(), slo);
+              }
+              if (!config.signalsStream().isEmpty()) {
+                uploader.upload(config.signalsStream(), signals);
+              }
+              return null;
+            },
+            false)
+        .onComplete(
+            done -> {
+              busy = false;
+              if (done.failed()) {
+                failed++;
+                LOG.warn(
+                    "Azure Monitor export failed rule_id={} failures={} error=\"{}\"",
+                    config.ruleId(),
+                    failed,
+                    done.cause().getMessage());
+              }
+            });
   }
 
   /** Exports skipped because the previous one was still running. */
@@ -80,11 +88,11 @@ public final class AzureMonitorExporter implements AutoCloseable {
   }
 
   /**
-   * Returns one row per series whose name starts with one of {@code prefixes}, with the columns
-   * of {@code agent/azure/tables.json}: TimeGenerated, Name, Value, Tenant and Labels.
+   * Returns one row per series whose name starts with one of {@code prefixes}, with the columns of
+   * {@code agent/azure/tables.json}: TimeGenerated, Name, Value, Tenant and Labels.
    */
-  public static List<Map<String, Object>> rows(StoreSnapshot snapshot, List<String> prefixes,
-      Instant now) {
+  public static List<Map<String, Object>> rows(
+      StoreSnapshot snapshot, List<String> prefixes, Instant now) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (StoreSnapshot.Family family : snapshot.families().values()) {
       if (prefixes.stream().noneMatch(family.name()::startsWith)) {

@@ -26,13 +26,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exports every series of the store as OpenTelemetry metrics over OTLP (HTTP/protobuf or gRPC)
- * with the OpenTelemetry SDK. Gauges become gauges; counters become monotonic sums named without
- * the {@code _total} suffix, as OpenTelemetry names counters. Series labels become attributes.
+ * Exports every series of the store as OpenTelemetry metrics over OTLP (HTTP/protobuf or gRPC) with
+ * the OpenTelemetry SDK. Gauges become gauges; counters become monotonic sums named without the
+ * {@code _total} suffix, as OpenTelemetry names counters. Series labels become attributes.
  *
  * <p>The agent calls {@link #publish} on its event loop with a fresh {@link StoreSnapshot}; the
- * SDK's reader thread reads the latest one every export interval. Failed exports are logged by
- * the SDK and retried at the next interval.
+ * SDK's reader thread reads the latest one every export interval. Failed exports are logged by the
+ * SDK and retried at the next interval.
  */
 public final class OtlpExporter implements AutoCloseable {
 
@@ -49,15 +49,18 @@ public final class OtlpExporter implements AutoCloseable {
    */
   public OtlpExporter(ExportConfig.Otlp config, Resource resource, Vertx vertx) {
     MetricExporter exporter = exporter(config, vertx);
-    this.provider = SdkMeterProvider.builder()
-        .setResource(resource)
-        .registerMetricReader(PeriodicMetricReader.builder(exporter)
-            .setInterval(config.interval())
-            .build())
-        .build();
+    this.provider =
+        SdkMeterProvider.builder()
+            .setResource(resource)
+            .registerMetricReader(
+                PeriodicMetricReader.builder(exporter).setInterval(config.interval()).build())
+            .build();
     this.meter = provider.get("io.freightwatch");
-    LOG.info("OTLP export started endpoint={} protocol={} interval={} temporality={}",
-        config.endpoint(), config.protocol().yamlName(), config.interval(),
+    LOG.info(
+        "OTLP export started endpoint={} protocol={} interval={} temporality={}",
+        config.endpoint(),
+        config.protocol().yamlName(),
+        config.interval(),
         config.temporality());
   }
 
@@ -87,21 +90,28 @@ public final class OtlpExporter implements AutoCloseable {
     String name = family.name();
     if (family.type() == MetricType.COUNTER) {
       String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
-      meter.counterBuilder(base).ofDoubles().setDescription(family.help())
-          .buildWithCallback(measurement -> {
-            StoreSnapshot.Family current = snapshot.families().get(name);
-            if (current != null) {
-              current.points().forEach(p -> measurement.record(p.value(), attributes(p)));
-            }
-          });
+      meter
+          .counterBuilder(base)
+          .ofDoubles()
+          .setDescription(family.help())
+          .buildWithCallback(
+              measurement -> {
+                StoreSnapshot.Family current = snapshot.families().get(name);
+                if (current != null) {
+                  current.points().forEach(p -> measurement.record(p.value(), attributes(p)));
+                }
+              });
     } else {
-      meter.gaugeBuilder(name).setDescription(family.help())
-          .buildWithCallback(measurement -> {
-            StoreSnapshot.Family current = snapshot.families().get(name);
-            if (current != null) {
-              current.points().forEach(p -> measurement.record(p.value(), attributes(p)));
-            }
-          });
+      meter
+          .gaugeBuilder(name)
+          .setDescription(family.help())
+          .buildWithCallback(
+              measurement -> {
+                StoreSnapshot.Family current = snapshot.families().get(name);
+                if (current != null) {
+                  current.points().forEach(p -> measurement.record(p.value(), attributes(p)));
+                }
+              });
     }
   }
 
@@ -118,19 +128,21 @@ public final class OtlpExporter implements AutoCloseable {
             : AggregationTemporalitySelector.alwaysCumulative();
     if (config.protocol() == ExportConfig.OtlpProtocol.GRPC) {
       VertxGrpcSenderProvider.useVertx(vertx);
-      OtlpGrpcMetricExporterBuilder builder = OtlpGrpcMetricExporter.builder()
-          .setEndpoint(config.endpoint().toString())
-          .setTimeout(config.timeout())
-          .setAggregationTemporalitySelector(temporality);
+      OtlpGrpcMetricExporterBuilder builder =
+          OtlpGrpcMetricExporter.builder()
+              .setEndpoint(config.endpoint().toString())
+              .setTimeout(config.timeout())
+              .setAggregationTemporalitySelector(temporality);
       for (Map.Entry<String, Secret> header : config.headers().entrySet()) {
         builder.addHeader(header.getKey(), header.getValue().reveal());
       }
       return builder.build();
     }
-    OtlpHttpMetricExporterBuilder builder = OtlpHttpMetricExporter.builder()
-        .setEndpoint(config.endpoint().toString())
-        .setTimeout(config.timeout())
-        .setAggregationTemporalitySelector(temporality);
+    OtlpHttpMetricExporterBuilder builder =
+        OtlpHttpMetricExporter.builder()
+            .setEndpoint(config.endpoint().toString())
+            .setTimeout(config.timeout())
+            .setAggregationTemporalitySelector(temporality);
     for (Map.Entry<String, Secret> header : config.headers().entrySet()) {
       builder.addHeader(header.getKey(), header.getValue().reveal());
     }

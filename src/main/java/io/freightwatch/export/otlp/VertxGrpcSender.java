@@ -41,10 +41,11 @@ final class VertxGrpcSender implements GrpcSender {
     this.config = config;
     URI endpoint = config.getEndpoint();
     boolean tls = "https".equalsIgnoreCase(endpoint.getScheme());
-    HttpClientOptions options = new HttpClientOptions()
-        .setProtocolVersion(HttpVersion.HTTP_2)
-        .setHttp2ClearTextUpgrade(false)
-        .setConnectTimeout((int) config.getConnectTimeout().toMillis());
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false)
+            .setConnectTimeout((int) config.getConnectTimeout().toMillis());
     if (tls) {
       options.setSsl(true).setUseAlpn(true);
     }
@@ -54,8 +55,8 @@ final class VertxGrpcSender implements GrpcSender {
   }
 
   @Override
-  public void send(MessageWriter message, Consumer<GrpcResponse> onResponse,
-      Consumer<Throwable> onError) {
+  public void send(
+      MessageWriter message, Consumer<GrpcResponse> onResponse, Consumer<Throwable> onError) {
     Buffer body;
     try {
       body = frame(message);
@@ -63,23 +64,26 @@ final class VertxGrpcSender implements GrpcSender {
       onError.accept(e);
       return;
     }
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(target.toString())
-        .setTimeout(config.getTimeout().toMillis());
-    client.request(options)
-        .compose(request -> {
-          request.putHeader("content-type", "application/grpc+proto");
-          request.putHeader("te", "trailers");
-          if (config.getCompressor() != null) {
-            request.putHeader("grpc-encoding", config.getCompressor().getEncoding());
-          }
-          for (Map.Entry<String, List<String>> header :
-              config.getHeadersSupplier().get().entrySet()) {
-            request.putHeader(header.getKey(), header.getValue());
-          }
-          return request.send(body);
-        })
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(target.toString())
+            .setTimeout(config.getTimeout().toMillis());
+    client
+        .request(options)
+        .compose(
+            request -> {
+              request.putHeader("content-type", "application/grpc+proto");
+              request.putHeader("te", "trailers");
+              if (config.getCompressor() != null) {
+                request.putHeader("grpc-encoding", config.getCompressor().getEncoding());
+              }
+              for (Map.Entry<String, List<String>> header :
+                  config.getHeadersSupplier().get().entrySet()) {
+                request.putHeader(header.getKey(), header.getValue());
+              }
+              return request.send(body);
+            })
         .compose(response -> response.body().map(payload -> result(response, payload)))
         .onSuccess(onResponse::accept)
         .onFailure(onError::accept);
@@ -128,8 +132,7 @@ final class VertxGrpcSender implements GrpcSender {
       code = GrpcStatusCode.UNKNOWN;
       description = "no grpc-status in the response";
     }
-    String text = description == null ? ""
-        : URLDecoder.decode(description, StandardCharsets.UTF_8);
+    String text = description == null ? "" : URLDecoder.decode(description, StandardCharsets.UTF_8);
     byte[] message = payload.length() > 5 ? payload.getBytes(5, payload.length()) : new byte[0];
     return new Response(code, text, message);
   }

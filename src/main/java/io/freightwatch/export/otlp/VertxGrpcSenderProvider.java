@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Lets the OTLP gRPC exporter send through Vert.x's HTTP/2 client. The SDK finds gRPC senders
  * through {@link java.util.ServiceLoader}; its own ones need OkHttp (with the Kotlin runtime) or
- * grpc-java, and the JDK HttpClient sender speaks HTTP only, because the JDK client does not
- * expose the HTTP/2 trailers that carry a gRPC status.
+ * grpc-java, and the JDK HttpClient sender speaks HTTP only, because the JDK client does not expose
+ * the HTTP/2 trailers that carry a gRPC status.
  */
 public final class VertxGrpcSenderProvider implements GrpcSenderProvider {
 
@@ -25,8 +25,9 @@ public final class VertxGrpcSenderProvider implements GrpcSenderProvider {
   public GrpcSender createSender(GrpcSenderConfig config) {
     Vertx vertx = VERTX.get();
     if (vertx == null) {
-      throw new IllegalStateException("no Vert.x instance for the OTLP gRPC sender; create the"
-          + " exporter through OtlpExporter");
+      throw new IllegalStateException(
+          "no Vert.x instance for the OTLP gRPC sender; create the"
+              + " exporter through OtlpExporter");
     }
     return new VertxGrpcSender(vertx, config);
   }

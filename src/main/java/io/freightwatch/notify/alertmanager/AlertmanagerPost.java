@@ -12,11 +12,11 @@ import java.util.Map;
 
 /**
  * Builds the body of {@code POST /api/v2/alerts}: a list of postable alerts. Alertmanager
- * identifies an alert by its full label set, so the labels are the alert's identifying labels
- * only, the same in every post; live values and texts go into annotations. {@code startsAt} is
- * when the alert started firing, in every post. A firing alert's {@code endsAt} is a lease: post
- * time plus the lease, renewed by the next post; a resolved alert's {@code endsAt} is when it
- * resolved, which ends it at once.
+ * identifies an alert by its full label set, so the labels are the alert's identifying labels only,
+ * the same in every post. Live values and texts go into annotations. {@code startsAt} is when the
+ * alert started firing, in every post. A firing alert's {@code endsAt} is a lease (post time plus
+ * the lease) that the next post renews. A resolved alert's {@code endsAt} is when it resolved,
+ * which ends it at once.
  */
 public final class AlertmanagerPost {
 
@@ -29,8 +29,8 @@ public final class AlertmanagerPost {
    * @param lease how long a firing alert stays active without another post
    * @param generatorUrl link back to the agent; may be empty
    */
-  public static String build(AlertEvent event, Instant postedAt, Duration lease,
-      String generatorUrl) {
+  public static String build(
+      AlertEvent event, Instant postedAt, Duration lease, String generatorUrl) {
     Alert alert = event.alert();
     ArrayNode root = JSON.createArrayNode();
     ObjectNode item = root.addObject();
@@ -44,9 +44,10 @@ public final class AlertmanagerPost {
       annotations.put("value", io.freightwatch.config.SummaryTemplate.formatNumber(alert.value()));
     }
     item.put("startsAt", format(alert.firingSince().orElse(alert.activeSince())));
-    Instant endsAt = event.kind() == AlertEvent.Kind.RESOLVED
-        ? alert.resolvedAt().orElse(postedAt)
-        : postedAt.plus(lease);
+    Instant endsAt =
+        event.kind() == AlertEvent.Kind.RESOLVED
+            ? alert.resolvedAt().orElse(postedAt)
+            : postedAt.plus(lease);
     item.put("endsAt", format(endsAt));
     if (!generatorUrl.isEmpty()) {
       item.put("generatorURL", generatorUrl);

@@ -18,8 +18,8 @@ public final class AlertRecords {
     Alert alert = event.alert();
     boolean resolved = event.kind() == AlertEvent.Kind.RESOLVED;
     Map<String, Object> record = new LinkedHashMap<>();
-    record.put("TimeGenerated", (resolved ? alert.resolvedAt().orElse(createdAt) : createdAt)
-        .toString());
+    record.put(
+        "TimeGenerated", (resolved ? alert.resolvedAt().orElse(createdAt) : createdAt).toString());
     record.put("AlertName", alert.rule());
     record.put("Fingerprint", alert.fingerprint());
     record.put("Status", resolved ? "resolved" : "firing");

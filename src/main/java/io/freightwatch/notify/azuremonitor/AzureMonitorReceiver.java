@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes alert changes as rows into a custom Log Analytics table through the Logs Ingestion API,
- * so that they get the outbox's guarantees like any other notification. The SDK blocks, so each
- * upload runs on {@code worker}.
+ * Writes alert changes as rows into a custom Log Analytics table through the Logs Ingestion API, so
+ * that they get the outbox's guarantees like any other notification. The SDK blocks, so each upload
+ * runs on {@code worker}.
  */
 public final class AzureMonitorReceiver implements Receiver {
 
@@ -22,8 +22,7 @@ public final class AzureMonitorReceiver implements Receiver {
   private final LogsUploader uploader;
   private final WorkerExecutor worker;
 
-  public AzureMonitorReceiver(ReceiverConfig config, LogsUploader uploader,
-      WorkerExecutor worker) {
+  public AzureMonitorReceiver(ReceiverConfig config, LogsUploader uploader, WorkerExecutor worker) {
     this.config = config;
     this.uploader = uploader;
     this.worker = worker;
@@ -41,13 +40,19 @@ public final class AzureMonitorReceiver implements Receiver {
 
   @Override
   public Future<DeliveryResult> deliver(Notification notification) {
-    List<Map<String, Object>> records = notification.events().stream()
-        .map((AlertEvent event) -> AlertRecords.of(event, notification.createdAt()))
-        .toList();
-    return worker.<DeliveryResult>executeBlocking(() -> {
-      uploader.upload(config.stream(), records);
-      return new DeliveryResult.Delivered();
-    }, false).otherwise(error -> new DeliveryResult.Retry(String.valueOf(error.getMessage()),
-        Optional.empty()));
+    List<Map<String, Object>> records =
+        notification.events().stream()
+            .map((AlertEvent event) -> AlertRecords.of(event, notification.createdAt()))
+            .toList();
+    return worker
+        .<DeliveryResult>executeBlocking(
+            () -> {
+              uploader.upload(config.stream(), records);
+              return new DeliveryResult.Delivered();
+            },
+            false)
+        .otherwise(
+            error ->
+                new DeliveryResult.Retry(String.valueOf(error.getMessage()), Optional.empty()));
   }
 }

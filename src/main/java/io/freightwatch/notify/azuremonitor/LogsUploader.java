@@ -22,24 +22,26 @@ import java.util.Map;
  * Uploads records to one data collection rule through the Azure Monitor Logs Ingestion API, which
  * takes at most 1 MB per call, compressed or not. The SDK gzips each request and retries 429 and
  * 5xx responses honouring Retry-After. Its own split into requests (version 1.1.0) lets a request
- * pass 1 MiB of JSON by up to one record, so this class splits the records itself into batches
- * of at most {@link #MAX_BATCH_BYTES}. It also cuts long text values so that every record fits,
- * and never uploads an empty list.
+ * pass 1 MiB of JSON by up to one record, so this class splits the records itself into batches of
+ * at most {@link #MAX_BATCH_BYTES}. It also cuts long text values so that every record fits, and
+ * never uploads an empty list.
  *
  * <p>{@link #upload} blocks: call it from a worker thread.
  */
 public final class LogsUploader implements AutoCloseable {
 
   /**
-   * Longest text value kept, in UTF-16 characters. Azure Monitor stores at most 64 KB per
-   * column; 16,000 characters stay under that even at 4 UTF-8 bytes each.
+   * Maximum length of a text value, in UTF-16 characters. Azure Monitor stores at most 64 KB per
+   * column, and 16,000 characters stay under that even at 4 UTF-8 bytes each.
    */
   public static final int MAX_VALUE_CHARS = 16_000;
 
   /** Retries of one request after a 429 or 5xx response, after the first attempt. */
   static final int MAX_RETRIES = 3;
 
-  /** Largest JSON body of one upload call, in bytes: 1 MB less a margin for serializer differences. */
+  /**
+   * Largest JSON body of one upload call, in bytes: 1 MB less a margin for serializer differences.
+   */
   static final int MAX_BATCH_BYTES = 950_000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,18 +55,21 @@ public final class LogsUploader implements AutoCloseable {
    * @param credential token source; {@link #defaultCredential} in production
    * @param httpClient the SDK's HTTP client; {@link #defaultHttpClient()} in production
    */
-  public LogsUploader(String endpoint, String ruleId, TokenCredential credential,
-      HttpClient httpClient) {
+  public LogsUploader(
+      String endpoint, String ruleId, TokenCredential credential, HttpClient httpClient) {
     this.ruleId = ruleId;
-    this.client = new LogsIngestionClientBuilder()
-        .endpoint(endpoint)
-        .credential(credential)
-        .httpClient(httpClient)
-        .retryOptions(new RetryOptions(new ExponentialBackoffOptions()
-            .setMaxRetries(MAX_RETRIES)
-            .setBaseDelay(Duration.ofSeconds(1))
-            .setMaxDelay(Duration.ofMinutes(1))))
-        .buildClient();
+    this.client =
+        new LogsIngestionClientBuilder()
+            .endpoint(endpoint)
+            .credential(credential)
+            .httpClient(httpClient)
+            .retryOptions(
+                new RetryOptions(
+                    new ExponentialBackoffOptions()
+                        .setMaxRetries(MAX_RETRIES)
+                        .setBaseDelay(Duration.ofSeconds(1))
+                        .setMaxDelay(Duration.ofMinutes(1))))
+            .buildClient();
   }
 
   /**
@@ -79,9 +84,9 @@ public final class LogsUploader implements AutoCloseable {
   }
 
   /**
-   * Returns the credential chain of azure-identity: in AKS the workload identity (from the
-   * {@code AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID} and {@code AZURE_FEDERATED_TOKEN_FILE}
-   * variables the webhook injects), else a managed identity, else environment credentials.
+   * Returns the credential chain of azure-identity: in AKS the workload identity (from the {@code
+   * AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID} and {@code AZURE_FEDERATED_TOKEN_FILE} variables the
+   * webhook injects), else a managed identity, else environment credentials.
    *
    * @param clientId client id of a user-assigned identity; empty for the default
    */
@@ -96,8 +101,8 @@ public final class LogsUploader implements AutoCloseable {
   /**
    * Uploads {@code records} to {@code stream}. Does nothing for an empty list.
    *
-   * @throws UploadException naming the stream and Azure's errors when a request still failed
-   *     after the retries
+   * @throws UploadException naming the stream and Azure's errors when a request still failed after
+   *     the retries
    */
   public void upload(String stream, List<Map<String, Object>> records) {
     if (records.isEmpty()) {
@@ -112,16 +117,28 @@ public final class LogsUploader implements AutoCloseable {
     try {
       client.upload(ruleId, stream, batch);
     } catch (LogsUploadException e) {
-      List<String> errors = e.getLogsUploadErrors().stream()
-          .map(error -> String.valueOf(error.getMessage()))
-          .distinct()
-          .toList();
-      throw new UploadException("upload to stream " + stream + " failed for "
-          + e.getFailedLogsCount() + " of " + total + " records: "
-          + HttpResults.cut(String.join("; ", errors)), e);
+      List<String> errors =
+          e.getLogsUploadErrors().stream()
+              .map(error -> String.valueOf(error.getMessage()))
+              .distinct()
+              .toList();
+      throw new UploadException(
+          "upload to stream "
+              + stream
+              + " failed for "
+              + e.getFailedLogsCount()
+              + " of "
+              + total
+              + " records: "
+              + HttpResults.cut(String.join("; ", errors)),
+          e);
     } catch (RuntimeException e) {
-      throw new UploadException("upload to stream " + stream + " failed: "
-          + HttpResults.cut(String.valueOf(e.getMessage())), e);
+      throw new UploadException(
+          "upload to stream "
+              + stream
+              + " failed: "
+              + HttpResults.cut(String.valueOf(e.getMessage())),
+          e);
     }
   }
 
@@ -156,8 +173,8 @@ public final class LogsUploader implements AutoCloseable {
     try {
       return JSON.writeValueAsBytes(record).length;
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("record cannot be written as JSON: "
-          + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "record cannot be written as JSON: " + e.getOriginalMessage(), e);
     }
   }
 

@@ -10,10 +10,10 @@ import java.util.Map;
 /**
  * PagerDuty dedup keys: {@value #PREFIX} followed by the full SHA-256, in hex, of the alert's
  * sorted label names and values (each followed by a zero byte), 77 characters in all. The alert
- * fingerprint is the first 16 hex digits of the same digest. The key depends on the labels only,
- * so it is the same for every retry, for the resolve, after a restart and on every agent replica
- * watching the same targets; and it stays far below PagerDuty's limit of 255 characters however
- * long the labels are.
+ * fingerprint is the first 16 hex digits of the same digest. The key depends on the labels only, so
+ * it is the same for every retry, for the resolve, after a restart and on every agent replica
+ * watching the same targets. Its length is fixed, far below PagerDuty's limit of 255 characters,
+ * however long the labels are.
  */
 public final class DedupKeys {
 

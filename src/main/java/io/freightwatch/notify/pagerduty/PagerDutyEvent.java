@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds PagerDuty Events API v2 events: {@code trigger} for a firing alert and {@code resolve}
- * for a resolved one, both with the alert's {@link DedupKeys dedup key}. The summary is cut to
+ * Builds PagerDuty Events API v2 events: {@code trigger} for a firing alert and {@code resolve} for
+ * a resolved one, both with the alert's {@link DedupKeys dedup key}. The summary is cut to
  * PagerDuty's limit of 1,024 characters; the full text stays in {@code custom_details}.
  */
 public final class PagerDutyEvent {
@@ -53,13 +53,14 @@ public final class PagerDutyEvent {
       root.put("client_url", externalUrl + "/api/v1/alerts");
     }
     ObjectNode payload = root.putObject("payload");
-    String summary = alert.summary().isBlank() ? alert.rule() + " " + alert.labels()
-        : alert.summary();
+    String summary =
+        alert.summary().isBlank() ? alert.rule() + " " + alert.labels() : alert.summary();
     payload.put("summary", HttpResults.truncate(summary, MAX_SUMMARY));
     payload.put("source", first(alert.labels(), SOURCE_LABELS, "freightwatch"));
     payload.put("severity", severity(alert.severity()));
-    payload.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(
-        alert.firingSince().orElse(alert.activeSince())));
+    payload.put(
+        "timestamp",
+        DateTimeFormatter.ISO_INSTANT.format(alert.firingSince().orElse(alert.activeSince())));
     payload.put("component", first(alert.labels(), COMPONENT_LABELS, alert.rule()));
     payload.put("group", first(alert.labels(), GROUP_LABELS, "freightwatch"));
     payload.put("class", alert.rule());

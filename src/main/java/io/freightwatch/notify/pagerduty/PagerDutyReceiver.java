@@ -29,8 +29,8 @@ public final class PagerDutyReceiver implements Receiver {
   private final String externalUrl;
   private final Clock clock;
 
-  public PagerDutyReceiver(ReceiverConfig config, WebClient client, String externalUrl,
-      Clock clock) {
+  public PagerDutyReceiver(
+      ReceiverConfig config, WebClient client, String externalUrl, Clock clock) {
     this.config = config;
     this.client = client;
     this.externalUrl = externalUrl;
@@ -49,13 +49,15 @@ public final class PagerDutyReceiver implements Receiver {
 
   @Override
   public Future<DeliveryResult> deliver(Notification notification) {
-    String body = PagerDutyEvent.build(notification.event(), config.routingKey().reveal(),
-        externalUrl);
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(config.url().reveal())
-        .setTimeout(config.timeout().toMillis());
-    return client.request(HttpMethod.POST, options)
+    String body =
+        PagerDutyEvent.build(notification.event(), config.routingKey().reveal(), externalUrl);
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(config.url().reveal())
+            .setTimeout(config.timeout().toMillis());
+    return client
+        .request(HttpMethod.POST, options)
         .putHeader("Content-Type", "application/json")
         .putHeader("User-Agent", "freightwatch")
         .sendBuffer(Buffer.buffer(body))
@@ -66,8 +68,8 @@ public final class PagerDutyReceiver implements Receiver {
   private DeliveryResult classify(HttpResponse<Buffer> response) {
     DeliveryResult result = HttpResults.classify(response, clock.instant());
     if (result instanceof DeliveryResult.Rejected) {
-      return new DeliveryResult.Rejected("HTTP " + response.statusCode() + " "
-          + errors(response.bodyAsString()));
+      return new DeliveryResult.Rejected(
+          "HTTP " + response.statusCode() + " " + errors(response.bodyAsString()));
     }
     return result;
   }

@@ -19,9 +19,9 @@ import java.util.List;
 /**
  * Builds the message a Teams Workflows webhook accepts: {@code type: message} with one Adaptive
  * Card 1.4 attachment. Each alert shows its status, severity, tenant, impact, value, time to the
- * business cutoff when the alert has one, and a runbook button. Teams rejects messages over
- * 28 KB, so the card is shortened step by step until it fits: long texts are cut first, then
- * alerts are left out with a line that counts them.
+ * business cutoff when the alert has one, and a runbook button. Teams rejects messages over 28 KB,
+ * so the card is shortened step by step until it fits: long texts are cut first, then alerts are
+ * left out with a line that counts them.
  */
 public final class AdaptiveCardMessage {
 
@@ -45,11 +45,11 @@ public final class AdaptiveCardMessage {
         return message;
       }
     }
-    int shown = events.size();
-    while (shown > 1) {
-      shown--;
-      String message = message(notification, events, shown, TEXT_LIMITS[TEXT_LIMITS.length - 1],
-          now);
+    int shownCount = events.size();
+    while (shownCount > 1) {
+      shownCount--;
+      String message =
+          message(notification, events, shownCount, TEXT_LIMITS[TEXT_LIMITS.length - 1], now);
       if (fits(message)) {
         return message;
       }
@@ -62,8 +62,12 @@ public final class AdaptiveCardMessage {
     return message.getBytes(StandardCharsets.UTF_8).length <= MAX_MESSAGE_BYTES;
   }
 
-  private static String message(Notification notification, List<AlertEvent> events, int shown,
-      int textLimit, Instant now) {
+  private static String message(
+      Notification notification,
+      List<AlertEvent> events,
+      int shownCount,
+      int textLimit,
+      Instant now) {
     ObjectNode root = JSON.createObjectNode();
     root.put("type", "message");
     ObjectNode attachment = root.putArray("attachments").addObject();
@@ -75,11 +79,17 @@ public final class AdaptiveCardMessage {
     card.put("version", "1.4");
     ArrayNode body = card.putArray("body");
     long firing = events.stream().filter(e -> e.kind() == AlertEvent.Kind.FIRING).count();
-    text(body, firing > 0 ? firing + " alert(s) firing, " + (events.size() - firing)
-        + " resolved" : events.size() + " alert(s) resolved", "Large", "Bolder", "Default");
+    text(
+        body,
+        firing > 0
+            ? firing + " alert(s) firing, " + (events.size() - firing) + " resolved"
+            : events.size() + " alert(s) resolved",
+        "Large",
+        "Bolder",
+        "Default");
     ArrayNode actions = card.putArray("actions");
     List<String> runbooks = new ArrayList<>();
-    for (AlertEvent event : events.subList(0, shown)) {
+    for (AlertEvent event : events.subList(0, shownCount)) {
       alert(body, event, textLimit, now);
       String runbook = event.alert().annotations().getOrDefault("runbook", "");
       if (isUrl(runbook) && !runbooks.contains(runbook) && runbooks.size() < 5) {
@@ -90,9 +100,15 @@ public final class AdaptiveCardMessage {
         action.put("url", runbook);
       }
     }
-    if (shown < events.size()) {
-      text(body, (events.size() - shown) + " more alert(s) not shown to stay under Teams' 28 KB"
-          + " message limit; see the agent's /api/v1/alerts.", "Default", "Default", "Attention");
+    if (shownCount < events.size()) {
+      text(
+          body,
+          (events.size() - shownCount)
+              + " more alert(s) not shown to stay under Teams' 28 KB"
+              + " message limit; see the agent's /api/v1/alerts.",
+          "Default",
+          "Default",
+          "Attention");
     }
     return root.toString();
   }
@@ -100,19 +116,27 @@ public final class AdaptiveCardMessage {
   private static void alert(ArrayNode body, AlertEvent event, int textLimit, Instant now) {
     Alert alert = event.alert();
     boolean resolved = event.kind() == AlertEvent.Kind.RESOLVED;
-    String color = resolved ? "Good" : switch (alert.severity()) {
-      case "critical", "error" -> "Attention";
-      case "warning" -> "Warning";
-      default -> "Default";
-    };
+    String color =
+        resolved
+            ? "Good"
+            : switch (alert.severity()) {
+              case "critical", "error" -> "Attention";
+              case "warning" -> "Warning";
+              default -> "Default";
+            };
+
     ObjectNode container = body.addObject();
     container.put("type", "Container");
     container.put("separator", true);
     ArrayNode items = container.putArray("items");
-    text(items, (resolved ? "RESOLVED" : "FIRING") + " · " + alert.rule(), "Medium", "Bolder",
+    text(
+        items,
+        (resolved ? "RESOLVED" : "FIRING") + " · " + alert.rule(),
+        "Medium",
+        "Bolder",
         color);
-    text(items, HttpResults.truncate(alert.summary(), textLimit), "Default", "Default",
-        "Default");
+    text(items, HttpResults.truncate(alert.summary(), textLimit), "Default", "Default", "Default");
+
     ObjectNode facts = items.addObject();
     facts.put("type", "FactSet");
     ArrayNode list = facts.putArray("facts");
@@ -123,19 +147,22 @@ public final class AdaptiveCardMessage {
       fact(list, "Value", SummaryTemplate.formatNumber(alert.value()));
     }
     cutoff(alert, now).ifPresent(text -> fact(list, "Time to cutoff", text));
-    fact(list, "Since", DateTimeFormatter.ISO_INSTANT.format(
-        alert.firingSince().orElse(alert.activeSince())));
+    fact(
+        list,
+        "Since",
+        DateTimeFormatter.ISO_INSTANT.format(alert.firingSince().orElse(alert.activeSince())));
     if (resolved) {
-      alert.resolvedAt().ifPresent(t -> fact(list, "Resolved",
-          DateTimeFormatter.ISO_INSTANT.format(t)));
+      alert
+          .resolvedAt()
+          .ifPresent(t -> fact(list, "Resolved", DateTimeFormatter.ISO_INSTANT.format(t)));
     }
     String runbook = alert.annotations().getOrDefault("runbook", "");
     if (!runbook.isEmpty() && !isUrl(runbook)) {
       fact(list, "Runbook", runbook);
     }
+
     for (var node : list) {
-      ((ObjectNode) node).put("value", HttpResults.truncate(node.get("value").asText(),
-          textLimit));
+      ((ObjectNode) node).put("value", HttpResults.truncate(node.get("value").asText(), textLimit));
     }
   }
 
@@ -163,8 +190,10 @@ public final class AdaptiveCardMessage {
     try {
       Instant cutoff = Instant.parse(text);
       Duration left = Duration.between(now, cutoff);
-      return java.util.Optional.of(left.isNegative() ? "passed at " + text
-          : Durations.format(left.withNanos(0)) + " (at " + text + ")");
+      return java.util.Optional.of(
+          left.isNegative()
+              ? "passed at " + text
+              : Durations.format(left.withNanos(0)) + " (at " + text + ")");
     } catch (java.time.format.DateTimeParseException e) {
       return java.util.Optional.of(text);
     }
@@ -172,15 +201,22 @@ public final class AdaptiveCardMessage {
 
   private static AlertEvent bare(AlertEvent event) {
     Alert alert = event.alert();
-    Alert minimal = new Alert(alert.fingerprint(), alert.rule(),
-        io.freightwatch.store.Labels.of("alertname", alert.rule(), "severity", alert.severity()),
-        java.util.Map.of("summary", HttpResults.truncate(alert.summary(), 100)), alert.state(),
-        alert.value(), alert.activeSince(), alert.firingSince(), alert.resolvedAt());
+    Alert minimal =
+        new Alert(
+            alert.fingerprint(),
+            alert.rule(),
+            io.freightwatch.store.Labels.of(
+                "alertname", alert.rule(), "severity", alert.severity()),
+            java.util.Map.of("summary", HttpResults.truncate(alert.summary(), 100)),
+            alert.state(),
+            alert.value(),
+            alert.activeSince(),
+            alert.firingSince(),
+            alert.resolvedAt());
     return new AlertEvent(event.kind(), minimal);
   }
 
-  private static void text(ArrayNode body, String text, String size, String weight,
-      String color) {
+  private static void text(ArrayNode body, String text, String size, String weight, String color) {
     ObjectNode block = body.addObject();
     block.put("type", "TextBlock");
     block.put("text", text);

@@ -36,19 +36,22 @@ public final class TeamsReceiver implements Receiver {
   @Override
   public Future<DeliveryResult> deliver(Notification notification) {
     String body = AdaptiveCardMessage.build(notification, clock.instant());
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(config.url().reveal())
-        .setTimeout(config.timeout().toMillis());
-    return client.request(HttpMethod.POST, options)
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(config.url().reveal())
+            .setTimeout(config.timeout().toMillis());
+    return client
+        .request(HttpMethod.POST, options)
         .putHeader("Content-Type", "application/json")
         .putHeader("User-Agent", "freightwatch")
         .sendBuffer(Buffer.buffer(body))
         .map(response -> HttpResults.classify(response, clock.instant()))
-        .otherwise(error -> {
-          DeliveryResult.Retry retry = (DeliveryResult.Retry) HttpResults.failure(error);
-          return new DeliveryResult.Retry(HttpResults.redact(retry.reason(),
-              config.url().reveal()), retry.retryAfter());
-        });
+        .otherwise(
+            error -> {
+              DeliveryResult.Retry retry = (DeliveryResult.Retry) HttpResults.failure(error);
+              return new DeliveryResult.Retry(
+                  HttpResults.redact(retry.reason(), config.url().reveal()), retry.retryAfter());
+            });
   }
 }

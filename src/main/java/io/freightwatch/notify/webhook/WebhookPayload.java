@@ -36,10 +36,12 @@ public final class WebhookPayload {
     root.put("status", status);
     root.put("receiver", notification.receiver());
     putAll(root.putObject("groupLabels"), notification.groupLabels().asMap());
-    putAll(root.putObject("commonLabels"), common(events.stream()
-        .map(e -> e.alert().labels().asMap()).toList()));
-    putAll(root.putObject("commonAnnotations"), common(events.stream()
-        .map(e -> e.alert().annotations()).toList()));
+    putAll(
+        root.putObject("commonLabels"),
+        common(events.stream().map(e -> e.alert().labels().asMap()).toList()));
+    putAll(
+        root.putObject("commonAnnotations"),
+        common(events.stream().map(e -> e.alert().annotations()).toList()));
     root.put("externalURL", externalUrl);
 
     ArrayNode alerts = root.putArray("alerts");
@@ -51,8 +53,9 @@ public final class WebhookPayload {
       putAll(item.putObject("labels"), alert.labels().asMap());
       putAll(item.putObject("annotations"), alert.annotations());
       item.put("startsAt", format(alert.firingSince().orElse(alert.activeSince())));
-      item.put("endsAt", resolved
-          ? format(alert.resolvedAt().orElse(notification.createdAt())) : ZERO_TIME);
+      item.put(
+          "endsAt",
+          resolved ? format(alert.resolvedAt().orElse(notification.createdAt())) : ZERO_TIME);
       item.put("generatorURL", externalUrl.isEmpty() ? "" : externalUrl + "/api/v1/alerts");
       item.put("fingerprint", alert.fingerprint());
     }

@@ -15,9 +15,9 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * Posts Alertmanager webhook payloads (version 4) to one URL. Each request carries the outbox id
- * in an {@code Idempotency-Key} header, so a receiver can drop the copy sent again after a crash
- * that hit between its answer and the outbox update.
+ * Posts Alertmanager webhook payloads (version 4) to one URL. Each request carries the outbox id in
+ * an {@code Idempotency-Key} header, so a receiver can drop the copy sent again after a crash that
+ * hit between its response and the outbox update.
  */
 public final class WebhookReceiver implements Receiver {
 
@@ -26,8 +26,7 @@ public final class WebhookReceiver implements Receiver {
   private final String externalUrl;
   private final Clock clock;
 
-  public WebhookReceiver(ReceiverConfig config, WebClient client, String externalUrl,
-      Clock clock) {
+  public WebhookReceiver(ReceiverConfig config, WebClient client, String externalUrl, Clock clock) {
     this.config = config;
     this.client = client;
     this.externalUrl = externalUrl;
@@ -41,27 +40,31 @@ public final class WebhookReceiver implements Receiver {
 
   @Override
   public Future<DeliveryResult> deliver(Notification notification) {
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(config.url().reveal())
-        .setTimeout(config.timeout().toMillis());
-    var request = client.request(HttpMethod.POST, options)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("User-Agent", "freightwatch")
-        .putHeader("Idempotency-Key", notification.id());
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(config.url().reveal())
+            .setTimeout(config.timeout().toMillis());
+    var request =
+        client
+            .request(HttpMethod.POST, options)
+            .putHeader("Content-Type", "application/json")
+            .putHeader("User-Agent", "freightwatch")
+            .putHeader("Idempotency-Key", notification.id());
     for (Map.Entry<String, Secret> header : config.headers().entrySet()) {
       request.putHeader(header.getKey(), header.getValue().reveal());
     }
     String body = WebhookPayload.build(notification, externalUrl);
-    return request.sendBuffer(Buffer.buffer(body))
+    return request
+        .sendBuffer(Buffer.buffer(body))
         .map(response -> HttpResults.classify(response, clock.instant()))
         .otherwise(error -> redacted(HttpResults.failure(error)));
   }
 
   private DeliveryResult redacted(DeliveryResult result) {
     if (result instanceof DeliveryResult.Retry retry) {
-      return new DeliveryResult.Retry(HttpResults.redact(retry.reason(), config.url().reveal()),
-          retry.retryAfter());
+      return new DeliveryResult.Retry(
+          HttpResults.redact(retry.reason(), config.url().reveal()), retry.retryAfter());
     }
     return result;
   }

@@ -29,33 +29,69 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two agent replicas post the same alert to a real Alertmanager: it holds one alert, keeps it
- * active while the replicas renew its lease, and its own webhook hears of it once firing and
- * once resolved.
+ * active while the replicas renew its lease, and its own webhook hears of it once firing and once
+ * resolved.
  */
 class AlertmanagerIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Labels IDENTITY = Labels.of("alertname", "EdiBacklogHigh", "tenant", "t42",
-      "channel", "root.edi", "severity", "critical", "source", "odoo-agent");
+  private static final Labels IDENTITY =
+      Labels.of(
+          "alertname",
+          "EdiBacklogHigh",
+          "tenant",
+          "t42",
+          "channel",
+          "root.edi",
+          "severity",
+          "critical",
+          "source",
+          "odoo-agent");
 
   @TempDir Path dir;
 
   private static Alert alert(AlertState state, Instant start, Instant now) {
-    return new Alert(Fingerprints.of(IDENTITY), "EdiBacklogHigh", IDENTITY,
-        Map.of("summary", "EDI backlog for t42", "backlog", "135"), state, 135, start,
-        Optional.of(start), state == AlertState.RESOLVED ? Optional.of(now) : Optional.empty());
+    return new Alert(
+        Fingerprints.of(IDENTITY),
+        "EdiBacklogHigh",
+        IDENTITY,
+        Map.of("summary", "EDI backlog for t42", "backlog", "135"),
+        state,
+        135,
+        start,
+        Optional.of(start),
+        state == AlertState.RESOLVED ? Optional.of(now) : Optional.empty());
   }
 
   private DispatcherHarness replica(String name, String alertmanagerUrl) {
     // Re-posting every 2 s with a lease of 8 s keeps the test short.
-    ReceiverConfig config = new ReceiverConfig("alertmanager", "alertmanager",
-        new Secret(alertmanagerUrl, "inline"), Map.of(), List.of(), true, Duration.ofSeconds(2),
-        Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofHours(1), Secret.NONE,
-        RateLimit.NONE, 5, Duration.ofSeconds(5), Duration.ofSeconds(2), "", "");
+    ReceiverConfig config =
+        new ReceiverConfig(
+            "alertmanager",
+            "alertmanager",
+            new Secret(alertmanagerUrl, "inline"),
+            Map.of(),
+            List.of(),
+            true,
+            Duration.ofSeconds(2),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(2),
+            Duration.ofHours(1),
+            Secret.NONE,
+            RateLimit.NONE,
+            5,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(2),
+            "",
+            "");
     Clock clock = Clock.systemUTC();
-    return new DispatcherHarness(dir.resolve(name), clock, List.of(config),
+    return new DispatcherHarness(
+        dir.resolve(name),
+        clock,
+        List.of(config),
         DispatcherHarness.perReceiver(List.of(config)),
-        (c, client) -> new AlertmanagerReceiver(c, client, "", clock), Duration.ofMinutes(5));
+        (c, client) -> new AlertmanagerReceiver(c, client, "", clock),
+        Duration.ofMinutes(5));
   }
 
   @Test
@@ -65,35 +101,40 @@ class AlertmanagerIT {
         DispatcherHarness first = replica("first", alertmanager.url());
         DispatcherHarness second = replica("second", alertmanager.url())) {
       Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-      AlertEvent firing = new AlertEvent(AlertEvent.Kind.FIRING,
-          alert(AlertState.FIRING, start, start));
+      AlertEvent firing =
+          new AlertEvent(AlertEvent.Kind.FIRING, alert(AlertState.FIRING, start, start));
       first.evaluate(List.of(firing), List.of());
       second.evaluate(List.of(firing), List.of());
 
-      await().atMost(Duration.ofSeconds(20)).until(() -> hook.received("EdiBacklogHigh").size()
-          == 1);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> hook.received("EdiBacklogHigh").size() == 1);
       // Longer than the 8 s lease: only re-posts keep the alert active.
       Thread.sleep(10_000);
       List<JsonNode> active = alerts(alertmanager);
       assertThat(active).hasSize(1);
       assertThat(active.get(0).get("status").get("state").asText()).isEqualTo("active");
-      assertThat(active.get(0).get("labels").toString()).isEqualTo(
-          "{\"alertname\":\"EdiBacklogHigh\",\"channel\":\"root.edi\",\"severity\":\"critical\","
-              + "\"source\":\"odoo-agent\",\"tenant\":\"t42\"}");
+      assertThat(active.get(0).get("labels").toString())
+          .isEqualTo(
+              "{\"alertname\":\"EdiBacklogHigh\",\"channel\":\"root.edi\","
+                  + "\"severity\":\"critical\",\"source\":\"odoo-agent\",\"tenant\":\"t42\"}");
       assertThat(Instant.parse(active.get(0).get("startsAt").asText())).isEqualTo(start);
-      assertThat(hook.received("EdiBacklogHigh")).extracting(WebhookCapture.Received::status)
+      assertThat(hook.received("EdiBacklogHigh"))
+          .extracting(WebhookCapture.Received::status)
           .containsExactly("firing");
 
       Instant end = Instant.now();
-      AlertEvent resolved = new AlertEvent(AlertEvent.Kind.RESOLVED,
-          alert(AlertState.RESOLVED, start, end));
+      AlertEvent resolved =
+          new AlertEvent(AlertEvent.Kind.RESOLVED, alert(AlertState.RESOLVED, start, end));
       first.evaluate(List.of(resolved), List.of());
       second.evaluate(List.of(resolved), List.of());
 
-      await().atMost(Duration.ofSeconds(20)).until(() -> hook.received("EdiBacklogHigh").size()
-          == 2);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> hook.received("EdiBacklogHigh").size() == 2);
       Thread.sleep(5_000);
-      assertThat(hook.received("EdiBacklogHigh")).extracting(WebhookCapture.Received::status)
+      assertThat(hook.received("EdiBacklogHigh"))
+          .extracting(WebhookCapture.Received::status)
           .containsExactly("firing", "resolved");
       assertThat(alerts(alertmanager)).isEmpty();
     }

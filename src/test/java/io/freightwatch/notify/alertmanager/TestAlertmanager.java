@@ -33,7 +33,9 @@ final class TestAlertmanager implements AutoCloseable {
     RequiredServers.requireAlertmanager();
     int port = freePort();
     Path config = dir.resolve("alertmanager.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         route:
           receiver: hook
           group_by: ['alertname']
@@ -45,16 +47,24 @@ final class TestAlertmanager implements AutoCloseable {
             webhook_configs:
               - url: %s
                 send_resolved: true
-        """.formatted(webhookUrl));
-    Process process = new ProcessBuilder(List.of(RequiredServers.ALERTMANAGER,
-        "--config.file=" + config, "--storage.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=",
-        "--log.level=warn"))
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("alertmanager.log").toFile())
-        .start();
+        """
+            .formatted(webhookUrl));
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    RequiredServers.ALERTMANAGER,
+                    "--config.file=" + config,
+                    "--storage.path=" + dir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port,
+                    "--cluster.listen-address=",
+                    "--log.level=warn"))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("alertmanager.log").toFile())
+            .start();
     TestAlertmanager alertmanager = new TestAlertmanager(process, port);
-    Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
         .until(() -> alertmanager.get("/-/ready").statusCode() == 200);
     return alertmanager;
   }
@@ -64,8 +74,12 @@ final class TestAlertmanager implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url() + path))
-        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static int freePort() throws IOException {

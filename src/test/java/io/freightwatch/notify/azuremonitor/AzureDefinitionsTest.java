@@ -28,14 +28,12 @@ class AzureDefinitionsTest {
 
   private static Map<String, String> columns(JsonNode list) {
     Map<String, String> columns = new LinkedHashMap<>();
-    list.forEach(column -> columns.put(column.get("name").asText(),
-        column.get("type").asText()));
+    list.forEach(column -> columns.put(column.get("name").asText(), column.get("type").asText()));
     return columns;
   }
 
   private static Map<String, String> table(String name) throws Exception {
-    for (JsonNode table : JSON.readTree(DIRECTORY.resolve("tables.json").toFile())
-        .get("tables")) {
+    for (JsonNode table : JSON.readTree(DIRECTORY.resolve("tables.json").toFile()).get("tables")) {
       if (table.get("name").asText().equals(name)) {
         return columns(table.get("columns"));
       }
@@ -44,8 +42,10 @@ class AzureDefinitionsTest {
   }
 
   private static Map<String, String> stream(String name) throws Exception {
-    JsonNode streams = JSON.readTree(DIRECTORY.resolve("dcr.json").toFile())
-        .get("properties").get("streamDeclarations");
+    JsonNode streams =
+        JSON.readTree(DIRECTORY.resolve("dcr.json").toFile())
+            .get("properties")
+            .get("streamDeclarations");
     return columns(streams.get(name).get("columns"));
   }
 
@@ -58,15 +58,34 @@ class AzureDefinitionsTest {
 
   @Test
   void alertRowsUseDeclaredColumns() throws Exception {
-    Labels labels = Labels.of("alertname", "carrier_label_backlog", "tenant", "acme",
-        "severity", "critical", "domain", "transport", "owner", "ops", "customer_facing", "true");
+    Labels labels =
+        Labels.of(
+            "alertname",
+            "carrier_label_backlog",
+            "tenant",
+            "acme",
+            "severity",
+            "critical",
+            "domain",
+            "transport",
+            "owner",
+            "ops",
+            "customer_facing",
+            "true");
     Instant at = Instant.parse("2026-05-04T10:00:00Z");
-    Alert alert = new Alert(Fingerprints.of(labels), "carrier_label_backlog", labels,
-        Map.of("summary", "late"), AlertState.RESOLVED, 3, at, Optional.of(at),
-        Optional.of(at.plusSeconds(60)));
+    Alert alert =
+        new Alert(
+            Fingerprints.of(labels),
+            "carrier_label_backlog",
+            labels,
+            Map.of("summary", "late"),
+            AlertState.RESOLVED,
+            3,
+            at,
+            Optional.of(at),
+            Optional.of(at.plusSeconds(60)));
 
-    Map<String, Object> row = AlertRecords.of(new AlertEvent(AlertEvent.Kind.RESOLVED, alert),
-        at);
+    Map<String, Object> row = AlertRecords.of(new AlertEvent(AlertEvent.Kind.RESOLVED, alert), at);
 
     assertThat(table("FreightwatchAlerts_CL").keySet()).containsAll(row.keySet());
     assertThat(row.keySet()).contains("TimeGenerated", "AlertName", "Status", "EndsAt");
@@ -74,12 +93,19 @@ class AzureDefinitionsTest {
 
   @Test
   void signalRowsUseDeclaredColumns() throws Exception {
-    StoreSnapshot snapshot = new StoreSnapshot(Map.of("freightwatch_odoo_queue_jobs",
-        new StoreSnapshot.Family("freightwatch_odoo_queue_jobs", MetricType.GAUGE, "",
-            List.of(new StoreSnapshot.Point(Map.of("tenant", "acme"), 5)))));
+    StoreSnapshot snapshot =
+        new StoreSnapshot(
+            Map.of(
+                "freightwatch_odoo_queue_jobs",
+                new StoreSnapshot.Family(
+                    "freightwatch_odoo_queue_jobs",
+                    MetricType.GAUGE,
+                    "",
+                    List.of(new StoreSnapshot.Point(Map.of("tenant", "acme"), 5)))));
 
-    List<Map<String, Object>> rows = AzureMonitorExporter.rows(snapshot,
-        List.of("freightwatch_odoo_"), Instant.parse("2026-05-04T10:00:00Z"));
+    List<Map<String, Object>> rows =
+        AzureMonitorExporter.rows(
+            snapshot, List.of("freightwatch_odoo_"), Instant.parse("2026-05-04T10:00:00Z"));
 
     assertThat(rows).hasSize(1);
     assertThat(table("FreightwatchSignals_CL").keySet()).containsAll(rows.get(0).keySet());

@@ -46,18 +46,18 @@ import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 
 /**
- * Uploads through the Azure Monitor Ingestion SDK to a local HTTPS server with a test
- * certificate and a fixed token, which checks each request as the Logs Ingestion API documents
- * it: bearer token, {@code POST /dataCollectionRules/{id}/streams/{stream}?api-version=...},
- * JSON array body, gzip, and requests under 1 MB.
+ * Uploads through the Azure Monitor Ingestion SDK to a local HTTPS server with a test certificate
+ * and a fixed token, which checks each request as the Logs Ingestion API documents it: bearer
+ * token, {@code POST /dataCollectionRules/{id}/streams/{stream}?api-version=...}, JSON array body,
+ * gzip, and requests under 1 MB.
  */
 class LogsUploaderTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RULE_ID = "dcr-00112233445566778899aabbccddeeff";
   private static final String PASSWORD = "test-password";
-  private static final TokenCredential TOKEN = request ->
-      Mono.just(new AccessToken("test-token", OffsetDateTime.now().plusHours(1)));
+  private static final TokenCredential TOKEN =
+      request -> Mono.just(new AccessToken("test-token", OffsetDateTime.now().plusHours(1)));
 
   @TempDir Path dir;
 
@@ -67,8 +67,14 @@ class LogsUploaderTest {
   private HttpServer server;
   private SSLContext trust;
 
-  private record Received(String method, String path, String query, MultiMap headers,
-      int compressedBytes, byte[] json, long atNanos) {
+  private record Received(
+      String method,
+      String path,
+      String query,
+      MultiMap headers,
+      int compressedBytes,
+      byte[] json,
+      long atNanos) {
     JsonNode body() throws Exception {
       return JSON.readTree(json);
     }
@@ -77,36 +83,76 @@ class LogsUploaderTest {
   @BeforeEach
   void startServer() throws Exception {
     Path keystore = dir.resolve("server.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin",
-        "keytool").toString(), "-genkeypair", "-alias", "server", "-keyalg", "RSA",
-        "-keysize", "2048", "-validity", "2", "-dname", "CN=127.0.0.1",
-        "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-        "-storepass", PASSWORD, "-keypass", PASSWORD)
-        .redirectErrorStream(true).start();
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD)
+            .redirectErrorStream(true)
+            .start();
     assertThat(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0)
-        .as("keytool made a test certificate").isTrue();
-    server = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
-            .setKeyCertOptions(new KeyStoreOptions().setType("PKCS12")
-                .setPath(keystore.toString()).setPassword(PASSWORD)))
-        .requestHandler(request -> request.body().onSuccess(body -> {
-          byte[] json;
-          try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body.getBytes()))) {
-            json = in.readAllBytes();
-          } catch (Exception e) {
-            json = body.getBytes();
-          }
-          received.add(new Received(request.method().name(), request.path(), request.query(),
-              MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.length(), json,
-              System.nanoTime()));
-          int status = statusForRequest.apply(received.size());
-          var response = request.response().setStatusCode(status);
-          if (status == 429) {
-            response.putHeader("Retry-After", "2");
-          }
-          response.end();
-        }))
-        .listen(0, "127.0.0.1")
-        .await(10, TimeUnit.SECONDS);
+        .as("keytool made a test certificate")
+        .isTrue();
+    server =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setSsl(true)
+                    .setKeyCertOptions(
+                        new KeyStoreOptions()
+                            .setType("PKCS12")
+                            .setPath(keystore.toString())
+                            .setPassword(PASSWORD)))
+            .requestHandler(
+                request ->
+                    request
+                        .body()
+                        .onSuccess(
+                            body -> {
+                              byte[] json;
+                              try (InputStream in =
+                                  new GZIPInputStream(new ByteArrayInputStream(body.getBytes()))) {
+                                json = in.readAllBytes();
+                              } catch (Exception e) {
+                                json = body.getBytes();
+                              }
+                              received.add(
+                                  new Received(
+                                      request.method().name(),
+                                      request.path(),
+                                      request.query(),
+                                      MultiMap.caseInsensitiveMultiMap().addAll(request.headers()),
+                                      body.length(),
+                                      json,
+                                      System.nanoTime()));
+                              int status = statusForRequest.apply(received.size());
+                              var response = request.response().setStatusCode(status);
+                              if (status == 429) {
+                                response.putHeader("Retry-After", "2");
+                              }
+                              response.end();
+                            }))
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
       store.load(in, PASSWORD.toCharArray());
@@ -124,8 +170,10 @@ class LogsUploaderTest {
   }
 
   private LogsUploader uploader() {
-    HttpClient client = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
-        .sslContext(trust)).responseTimeout(Duration.ofSeconds(10)).build();
+    HttpClient client =
+        new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(trust))
+            .responseTimeout(Duration.ofSeconds(10))
+            .build();
     return new LogsUploader("https://127.0.0.1:" + server.actualPort(), RULE_ID, TOKEN, client);
   }
 
@@ -222,11 +270,10 @@ class LogsUploaderTest {
     statusForRequest = n -> 400;
 
     try (LogsUploader uploader = uploader()) {
-      assertThatThrownBy(() -> uploader.upload("Custom-FreightwatchSignals",
-          List.of(row(1, 10))))
+      assertThatThrownBy(() -> uploader.upload("Custom-FreightwatchSignals", List.of(row(1, 10))))
           .isInstanceOf(LogsUploader.UploadException.class)
-          .hasMessageStartingWith("upload to stream Custom-FreightwatchSignals failed for 1 of 1"
-              + " records");
+          .hasMessageStartingWith(
+              "upload to stream Custom-FreightwatchSignals failed for 1 of 1" + " records");
     }
     assertThat(received).hasSize(1);
   }
@@ -234,20 +281,34 @@ class LogsUploaderTest {
   @Test
   void exporterSendsSignalRowsOnly() throws Exception {
     SeriesStore store = new SeriesStore(Duration.ofMinutes(10));
-    store.applyScrape("odoo", List.of(
-        Sample.gauge("freightwatch_odoo_queue_jobs", "Jobs.", 57,
-            Labels.of("tenant", "acme", "state", "pending")),
-        Sample.gauge("freightwatch_redis_memory_used_bytes", "Memory.", 1e6, Labels.EMPTY)),
+    store.applyScrape(
+        "odoo",
+        List.of(
+            Sample.gauge(
+                "freightwatch_odoo_queue_jobs",
+                "Jobs.",
+                57,
+                Labels.of("tenant", "acme", "state", "pending")),
+            Sample.gauge("freightwatch_redis_memory_used_bytes", "Memory.", 1e6, Labels.EMPTY)),
         Instant.parse("2026-05-04T10:00:00Z"));
-    ExportConfig.AzureMonitor config = new ExportConfig.AzureMonitor(
-        URI.create("https://127.0.0.1:" + server.actualPort()), RULE_ID, "Custom-FreightwatchSlo",
-        "Custom-FreightwatchSignals", List.of("freightwatch_slo_"),
-        List.of("freightwatch_odoo_"), Duration.ofMinutes(1), "");
+    ExportConfig.AzureMonitor config =
+        new ExportConfig.AzureMonitor(
+            URI.create("https://127.0.0.1:" + server.actualPort()),
+            RULE_ID,
+            "Custom-FreightwatchSlo",
+            "Custom-FreightwatchSignals",
+            List.of("freightwatch_slo_"),
+            List.of("freightwatch_odoo_"),
+            Duration.ofMinutes(1),
+            "");
     var worker = vertx.createSharedWorkerExecutor("test-azure", 1);
     try (AzureMonitorExporter exporter = new AzureMonitorExporter(config, uploader(), worker)) {
-      vertx.getOrCreateContext().runOnContext(v -> exporter.export(StoreSnapshot.of(store),
-          Instant.parse("2026-05-04T10:01:00Z")));
-      org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS)
+      vertx
+          .getOrCreateContext()
+          .runOnContext(
+              v -> exporter.export(StoreSnapshot.of(store), Instant.parse("2026-05-04T10:01:00Z")));
+      org.awaitility.Awaitility.await()
+          .atMost(10, TimeUnit.SECONDS)
           .until(() -> received.size() == 1);
     }
 

@@ -45,12 +45,15 @@ class PagerDutyReceiverTest {
 
   private static final Instant T0 = Instant.parse("2026-05-04T10:00:00Z");
   private static final String ROUTING_KEY = "R0UT1NGKEY0000000000000000000042";
+
   /** {@code t42-} and a 200-character tenant slug. */
   private static final String TENANT = "t42-" + "northwind-logistics-".repeat(10);
+
   /** 40 partner names; with the prefix the summary is 1,350 characters. */
-  private static final String PARTNERS = IntStream.rangeClosed(1, 40)
-      .mapToObj(i -> "Partner-%02d-Freight-Forwarding-X".formatted(i) + (i == 40 ? "AG" : ""))
-      .collect(Collectors.joining(", "));
+  private static final String PARTNERS =
+      IntStream.rangeClosed(1, 40)
+          .mapToObj(i -> "Partner-%02d-Freight-Forwarding-X".formatted(i) + (i == 40 ? "AG" : ""))
+          .collect(Collectors.joining(", "));
 
   @TempDir Path dir;
 
@@ -74,37 +77,89 @@ class PagerDutyReceiverTest {
   }
 
   private DispatcherHarness start(Path directory) {
-    ReceiverConfig pagerDutyConfig = new ReceiverConfig("pagerduty", "pagerduty",
-        new Secret(pagerDuty.url("/v2/enqueue"), "inline"), Map.of(), List.of(), true,
-        Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(24),
-        new Secret(ROUTING_KEY, "env:PD_KEY"), RateLimit.NONE, 5, Duration.ofSeconds(30),
-        ReceiverConfig.DEFAULT_RESEND_INTERVAL, "", "");
+    ReceiverConfig pagerDutyConfig =
+        new ReceiverConfig(
+            "pagerduty",
+            "pagerduty",
+            new Secret(pagerDuty.url("/v2/enqueue"), "inline"),
+            Map.of(),
+            List.of(),
+            true,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(5),
+            Duration.ofHours(24),
+            new Secret(ROUTING_KEY, "env:PD_KEY"),
+            RateLimit.NONE,
+            5,
+            Duration.ofSeconds(30),
+            ReceiverConfig.DEFAULT_RESEND_INTERVAL,
+            "",
+            "");
     ReceiverConfig chatConfig = DispatcherHarness.receiver("chat", "webhook", chat.url("/chat"));
-    RouteConfig root = new RouteConfig("pagerduty", List.of(), false, List.of(), true,
-        Duration.ZERO, Duration.ZERO, RouteConfig.DEFAULT_REPEAT_INTERVAL, List.of(), List.of());
-    return new DispatcherHarness(directory, clock, List.of(pagerDutyConfig, chatConfig),
-        new NotifyConfig(root, "chat"), (config, client) -> config.type().equals("pagerduty")
-            ? new PagerDutyReceiver(config, client, "http://freightwatch.example:9187", clock)
-            : new WebhookReceiver(config, client, "", clock), Duration.ofMinutes(5));
+    RouteConfig root =
+        new RouteConfig(
+            "pagerduty",
+            List.of(),
+            false,
+            List.of(),
+            true,
+            Duration.ZERO,
+            Duration.ZERO,
+            RouteConfig.DEFAULT_REPEAT_INTERVAL,
+            List.of(),
+            List.of());
+    return new DispatcherHarness(
+        directory,
+        clock,
+        List.of(pagerDutyConfig, chatConfig),
+        new NotifyConfig(root, "chat"),
+        (config, client) ->
+            config.type().equals("pagerduty")
+                ? new PagerDutyReceiver(config, client, "http://freightwatch.example:9187", clock)
+                : new WebhookReceiver(config, client, "", clock),
+        Duration.ofMinutes(5));
   }
 
   private static Alert ediAlert(AlertState state, String tenant) {
-    Labels labels = Labels.of("alertname", "EdiPartnerFailures", "tenant", tenant,
-        "service", "edi-gateway@file", "severity", "critical", "domain", "integrations",
-        "owner", "edi-team", "customer_facing", "true");
-    Map<String, String> annotations = Map.of(
-        "summary", "EDI failures for 40 partners: " + PARTNERS,
-        "runbook", "https://runbooks.example/edi_partner_failures",
-        "dashboard", "https://grafana.example/d/edi",
-        "process", "EDI order exchange with partners");
-    return new Alert(Fingerprints.of(labels), "EdiPartnerFailures", labels, annotations, state, 40,
-        T0, Optional.of(T0),
+    Labels labels =
+        Labels.of(
+            "alertname",
+            "EdiPartnerFailures",
+            "tenant",
+            tenant,
+            "service",
+            "edi-gateway@file",
+            "severity",
+            "critical",
+            "domain",
+            "integrations",
+            "owner",
+            "edi-team",
+            "customer_facing",
+            "true");
+    Map<String, String> annotations =
+        Map.of(
+            "summary", "EDI failures for 40 partners: " + PARTNERS,
+            "runbook", "https://runbooks.example/edi_partner_failures",
+            "dashboard", "https://grafana.example/d/edi",
+            "process", "EDI order exchange with partners");
+    return new Alert(
+        Fingerprints.of(labels),
+        "EdiPartnerFailures",
+        labels,
+        annotations,
+        state,
+        40,
+        T0,
+        Optional.of(T0),
         state == AlertState.RESOLVED ? Optional.of(T0.plusSeconds(900)) : Optional.empty());
   }
 
   private static AlertEvent event(AlertState state, String tenant) {
-    return new AlertEvent(state == AlertState.RESOLVED ? AlertEvent.Kind.RESOLVED
-        : AlertEvent.Kind.FIRING, ediAlert(state, tenant));
+    return new AlertEvent(
+        state == AlertState.RESOLVED ? AlertEvent.Kind.RESOLVED : AlertEvent.Kind.FIRING,
+        ediAlert(state, tenant));
   }
 
   /** Moves the clock in one-second steps, ticking, until {@code done} or ten minutes passed. */
@@ -112,7 +167,9 @@ class PagerDutyReceiverTest {
     for (int second = 0; second < 600 && !done.getAsBoolean(); second++) {
       clock.advance(Duration.ofSeconds(1));
       harness.tick();
-      await().pollDelay(Duration.ofMillis(20)).atMost(5, TimeUnit.SECONDS)
+      await()
+          .pollDelay(Duration.ofMillis(20))
+          .atMost(5, TimeUnit.SECONDS)
           .until(() -> harness.call(() -> true));
     }
   }
@@ -120,33 +177,38 @@ class PagerDutyReceiverTest {
   @Test
   void dedupKeyIsShortAndStable() {
     String key = DedupKeys.of(ediAlert(AlertState.FIRING, TENANT).labels());
-    String naive = String.join("|", ediAlert(AlertState.FIRING, TENANT).labels().asMap()
-        .entrySet().stream().filter(e -> List.of("alertname", "tenant", "service", "severity")
-            .contains(e.getKey())).map(e -> e.getKey() + "=" + e.getValue()).toList());
+    String naive =
+        String.join(
+            "|",
+            ediAlert(AlertState.FIRING, TENANT).labels().asMap().entrySet().stream()
+                .filter(
+                    e -> List.of("alertname", "tenant", "service", "severity").contains(e.getKey()))
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toList());
 
     assertThat(TENANT).hasSize(204);
     assertThat(naive.length()).as("identity labels joined with |").isGreaterThan(255);
     assertThat(key).hasSize(77).startsWith("freightwatch-").matches("freightwatch-[0-9a-f]{64}");
     assertThat(key.length()).isLessThanOrEqualTo(DedupKeys.MAX_LENGTH);
     assertThat(DedupKeys.of(ediAlert(AlertState.RESOLVED, TENANT).labels())).isEqualTo(key);
-    assertThat(key).startsWith("freightwatch-" + ediAlert(AlertState.FIRING, TENANT)
-        .fingerprint());
+    assertThat(key).startsWith("freightwatch-" + ediAlert(AlertState.FIRING, TENANT).fingerprint());
   }
 
   @Test
   void retriesThrottlingThenResolvesOnce() {
     AtomicInteger triggerAttempts = new AtomicInteger();
-    pagerDuty.respond(request -> {
-      if (request.json().get("event_action").asText().equals("resolve")) {
-        return accepted(request);
-      }
-      return switch (triggerAttempts.incrementAndGet()) {
-        case 1 -> Response.of(429, "{\"status\":\"throttled\",\"message\":\"slow down\"}");
-        case 2 -> Response.of(429, "{\"status\":\"throttled\"}", "Retry-After", "20");
-        case 3 -> Response.of(503, "Service Unavailable");
-        default -> accepted(request);
-      };
-    });
+    pagerDuty.respond(
+        request -> {
+          if (request.json().get("event_action").asText().equals("resolve")) {
+            return accepted(request);
+          }
+          return switch (triggerAttempts.incrementAndGet()) {
+            case 1 -> Response.of(429, "{\"status\":\"throttled\",\"message\":\"slow down\"}");
+            case 2 -> Response.of(429, "{\"status\":\"throttled\"}", "Retry-After", "20");
+            case 3 -> Response.of(503, "Service Unavailable");
+            default -> accepted(request);
+          };
+        });
     DispatcherHarness harness = start();
 
     harness.evaluate(List.of(event(AlertState.FIRING, TENANT)), List.of());
@@ -161,8 +223,7 @@ class PagerDutyReceiverTest {
       checkDocumentedTrigger(trigger);
     }
     String key = triggers.get(0).json().get("dedup_key").asText();
-    assertThat(requests).extracting(r -> r.json().get("dedup_key").asText())
-        .containsOnly(key);
+    assertThat(requests).extracting(r -> r.json().get("dedup_key").asText()).containsOnly(key);
     assertThat(Duration.between(triggers.get(0).at(), triggers.get(1).at()))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     assertThat(Duration.between(triggers.get(1).at(), triggers.get(2).at()))
@@ -178,14 +239,15 @@ class PagerDutyReceiverTest {
 
   @Test
   void longSummaryIsCutNotRejected() {
-    pagerDuty.respond(request -> {
-      JsonNode payload = request.json().path("payload");
-      if (payload.path("summary").asText().length() > 1024) {
-        return Response.of(400,
-            "{\"status\":\"invalid event\",\"errors\":[\"Summary is too long\"]}");
-      }
-      return accepted(request);
-    });
+    pagerDuty.respond(
+        request -> {
+          JsonNode payload = request.json().path("payload");
+          if (payload.path("summary").asText().length() > 1024) {
+            return Response.of(
+                400, "{\"status\":\"invalid event\",\"errors\":[\"Summary is too long\"]}");
+          }
+          return accepted(request);
+        });
     DispatcherHarness harness = start();
 
     harness.evaluate(List.of(event(AlertState.FIRING, TENANT)), List.of());
@@ -195,15 +257,19 @@ class PagerDutyReceiverTest {
     JsonNode payload = pagerDuty.requests().get(0).json().get("payload");
     String full = "EDI failures for 40 partners: " + PARTNERS;
     assertThat(full).hasSize(1350);
-    assertThat(payload.get("summary").asText()).hasSize(1024).endsWith("…")
+    assertThat(payload.get("summary").asText())
+        .hasSize(1024)
+        .endsWith("…")
         .startsWith("EDI failures for 40 partners: Partner-01");
     assertThat(payload.get("custom_details").get("summary").asText()).isEqualTo(full);
   }
 
   @Test
   void invalidRoutingKeyIsNotRetried() {
-    pagerDuty.respond(request -> Response.of(400,
-        "{\"status\":\"invalid event\",\"errors\":[\"Invalid routing key\"]}"));
+    pagerDuty.respond(
+        request ->
+            Response.of(
+                400, "{\"status\":\"invalid event\",\"errors\":[\"Invalid routing key\"]}"));
     DispatcherHarness harness = start();
 
     harness.evaluate(List.of(event(AlertState.FIRING, TENANT)), List.of());
@@ -219,17 +285,24 @@ class PagerDutyReceiverTest {
     assertThat(alert.get("labels").get("receiver").asText()).isEqualTo("pagerduty");
     assertThat(alert.get("annotations").get("summary").asText())
         .contains("invalid event: [\"Invalid routing key\"]");
-    assertThat(harness.series().select("freightwatch_notifications_given_up_total",
-        List.of(io.freightwatch.store.LabelMatcher.equal("receiver", "pagerduty"))))
-        .singleElement().satisfies(s -> assertThat(s.latestValue()).isEqualTo(1));
+    assertThat(
+            harness
+                .series()
+                .select(
+                    "freightwatch_notifications_given_up_total",
+                    List.of(io.freightwatch.store.LabelMatcher.equal("receiver", "pagerduty"))))
+        .singleElement()
+        .satisfies(s -> assertThat(s.latestValue()).isEqualTo(1));
   }
 
   @Test
   void throttledAlertDoesNotBlockOthers() {
     String throttledTenant = "t7";
-    pagerDuty.respond(request -> request.body().contains("\"tenant\":\"" + throttledTenant + "\"")
-        ? Response.of(429, "{\"status\":\"throttled\"}", "Retry-After", "60")
-        : accepted(request));
+    pagerDuty.respond(
+        request ->
+            request.body().contains("\"tenant\":\"" + throttledTenant + "\"")
+                ? Response.of(429, "{\"status\":\"throttled\"}", "Retry-After", "60")
+                : accepted(request));
     DispatcherHarness harness = start();
 
     harness.evaluate(List.of(event(AlertState.FIRING, throttledTenant)), List.of());
@@ -258,7 +331,8 @@ class PagerDutyReceiverTest {
     }
 
     assertThat(incidents(pagerDuty.requests())).isEqualTo(1);
-    assertThat(pagerDuty.requests()).extracting(r -> r.json().get("dedup_key").asText())
+    assertThat(pagerDuty.requests())
+        .extracting(r -> r.json().get("dedup_key").asText())
         .containsOnly(DedupKeys.of(ediAlert(AlertState.FIRING, TENANT).labels()));
   }
 
@@ -285,15 +359,21 @@ class PagerDutyReceiverTest {
         .isEqualTo("EDI order exchange with partners");
     assertThat(details.get("impact").get("customer_facing").asText()).isEqualTo("true");
     List<String> links = new ArrayList<>();
-    body.get("links").forEach(link -> links.add(link.get("text").asText() + " "
-        + link.get("href").asText()));
-    assertThat(links).containsExactly("Runbook https://runbooks.example/edi_partner_failures",
-        "Dashboard https://grafana.example/d/edi");
+    body.get("links")
+        .forEach(link -> links.add(link.get("text").asText() + " " + link.get("href").asText()));
+    assertThat(links)
+        .containsExactly(
+            "Runbook https://runbooks.example/edi_partner_failures",
+            "Dashboard https://grafana.example/d/edi");
   }
 
   private static Response accepted(Request request) {
-    return Response.of(202, "{\"status\":\"success\",\"message\":\"Event processed\","
-        + "\"dedup_key\":\"" + request.json().get("dedup_key").asText() + "\"}");
+    return Response.of(
+        202,
+        "{\"status\":\"success\",\"message\":\"Event processed\","
+            + "\"dedup_key\":\""
+            + request.json().get("dedup_key").asText()
+            + "\"}");
   }
 
   /** Counts incidents as PagerDuty would: one per dedup key that was triggered. */

@@ -36,19 +36,42 @@ class TeamsReceiverTest {
   @TempDir Path dir;
 
   private static Alert alert(String tenant, String summary) {
-    Labels labels = Labels.of("alertname", "carrier_label_backlog", "tenant", tenant,
-        "severity", "critical", "domain", "transport", "customer_facing", "true");
-    return new Alert(Fingerprints.of(labels), "carrier_label_backlog", labels, Map.of(
-        "summary", summary, "runbook", "https://runbooks.example/carrier_label_backlog",
-        "process", "carrier label printing", "cutoff_at", "2026-05-04T16:30:00Z"),
-        AlertState.FIRING, 57, T0, Optional.of(T0), Optional.empty());
+    Labels labels =
+        Labels.of(
+            "alertname",
+            "carrier_label_backlog",
+            "tenant",
+            tenant,
+            "severity",
+            "critical",
+            "domain",
+            "transport",
+            "customer_facing",
+            "true");
+    return new Alert(
+        Fingerprints.of(labels),
+        "carrier_label_backlog",
+        labels,
+        Map.of(
+            "summary",
+            summary,
+            "runbook",
+            "https://runbooks.example/carrier_label_backlog",
+            "process",
+            "carrier label printing",
+            "cutoff_at",
+            "2026-05-04T16:30:00Z"),
+        AlertState.FIRING,
+        57,
+        T0,
+        Optional.of(T0),
+        Optional.empty());
   }
 
   private static Notification notification(List<Alert> alerts) {
-    List<AlertEvent> events = alerts.stream()
-        .map(a -> new AlertEvent(AlertEvent.Kind.FIRING, a)).toList();
-    return new Notification("0000000000000000001", "teams", "teams/0/{}", Labels.EMPTY, events,
-        T0);
+    List<AlertEvent> events =
+        alerts.stream().map(a -> new AlertEvent(AlertEvent.Kind.FIRING, a)).toList();
+    return new Notification("0000000000000000001", "teams", "teams/0/{}", Labels.EMPTY, events, T0);
   }
 
   @Test
@@ -57,14 +80,32 @@ class TeamsReceiverTest {
     try (RecordingServer teams = new RecordingServer(clock)) {
       teams.respond(r -> Response.of(202, ""));
       String url = teams.url("/workflows/abc/triggers/manual/paths/invoke?sig=SECRET");
-      ReceiverConfig config = new ReceiverConfig("teams", "teams", new Secret(url, "env:TEAMS"),
-          Map.of(), List.of(), true, Duration.ofSeconds(2), Duration.ofSeconds(1),
-          Duration.ofMinutes(5), Duration.ofHours(24));
-      try (DispatcherHarness harness = new DispatcherHarness(dir, clock, List.of(config),
-          DispatcherHarness.perReceiver(List.of(config)),
-          (c, client) -> new TeamsReceiver(c, client, clock), Duration.ofMinutes(5))) {
-        harness.evaluate(List.of(new AlertEvent(AlertEvent.Kind.FIRING,
-            alert("acme", "Carrier labels for acme are backing up: 57 label jobs pending"))),
+      ReceiverConfig config =
+          new ReceiverConfig(
+              "teams",
+              "teams",
+              new Secret(url, "env:TEAMS"),
+              Map.of(),
+              List.of(),
+              true,
+              Duration.ofSeconds(2),
+              Duration.ofSeconds(1),
+              Duration.ofMinutes(5),
+              Duration.ofHours(24));
+      try (DispatcherHarness harness =
+          new DispatcherHarness(
+              dir,
+              clock,
+              List.of(config),
+              DispatcherHarness.perReceiver(List.of(config)),
+              (c, client) -> new TeamsReceiver(c, client, clock),
+              Duration.ofMinutes(5))) {
+        harness.evaluate(
+            List.of(
+                new AlertEvent(
+                    AlertEvent.Kind.FIRING,
+                    alert(
+                        "acme", "Carrier labels for acme are backing up: 57 label jobs pending"))),
             List.of());
 
         await().atMost(5, TimeUnit.SECONDS).until(() -> harness.queued("teams") == 0);
@@ -84,11 +125,20 @@ class TeamsReceiverTest {
       assertThat(card.get("$schema").asText())
           .isEqualTo("http://adaptivecards.io/schemas/adaptive-card.json");
       List<String> facts = new ArrayList<>();
-      card.findValues("facts").forEach(list -> list.forEach(fact ->
-          facts.add(fact.get("title").asText() + ": " + fact.get("value").asText())));
-      assertThat(facts).contains("Severity: critical", "Tenant: acme",
-          "Impact: carrier label printing, domain transport, customer-facing", "Value: 57",
-          "Time to cutoff: 2h30m (at 2026-05-04T16:30:00Z)");
+      card.findValues("facts")
+          .forEach(
+              list ->
+                  list.forEach(
+                      fact ->
+                          facts.add(
+                              fact.get("title").asText() + ": " + fact.get("value").asText())));
+      assertThat(facts)
+          .contains(
+              "Severity: critical",
+              "Tenant: acme",
+              "Impact: carrier label printing, domain transport, customer-facing",
+              "Value: 57",
+              "Time to cutoff: 2h30m (at 2026-05-04T16:30:00Z)");
       JsonNode action = card.get("actions").get(0);
       assertThat(action.get("type").asText()).isEqualTo("Action.OpenUrl");
       assertThat(action.get("url").asText())
@@ -115,8 +165,7 @@ class TeamsReceiverTest {
   void longSummaryIsCutSafely() {
     String summary = "🚚".repeat(20_000);
 
-    String message = AdaptiveCardMessage.build(notification(List.of(alert("acme", summary))),
-        T0);
+    String message = AdaptiveCardMessage.build(notification(List.of(alert("acme", summary))), T0);
 
     assertThat(message.getBytes(StandardCharsets.UTF_8).length)
         .isLessThanOrEqualTo(AdaptiveCardMessage.MAX_MESSAGE_BYTES);
