@@ -126,7 +126,7 @@ class ReceiverOutageTest {
   }
 
   @Test
-  void restartSendsPendingOnceAndDoesNotRepage() {
+  void restartSendsPendingWithoutRepaging() {
     Instant downUntil = T0.plus(Duration.ofMinutes(2));
     try (RecordingServer server = new RecordingServer(clock)) {
       server.respond(
