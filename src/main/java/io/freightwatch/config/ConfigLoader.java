@@ -20,7 +20,6 @@ import java.util.regex.PatternSyntaxException;
 public final class ConfigLoader {
 
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
-  private static final Set<String> RECEIVER_TYPES = Set.of("webhook");
 
   private final Map<String, String> environment;
 
@@ -51,17 +50,19 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       problems.throwIfAny();
     }
-    root.allowOnly("agent", "targets", "rules", "notify");
+    root.allowOnly("agent", "targets", "rules", "notify", "export");
     SecretReader secrets = new SecretReader(environment, baseDirectory);
 
     AgentConfig.Agent agent = readAgent(root.section("agent"), baseDirectory);
     TargetsReader targets = new TargetsReader(secrets, agent.scrapeTimeout());
     targets.read(root.section("targets"));
     AgentConfig.Rules rules = readRules(root.section("rules"), baseDirectory, problems);
-    List<ReceiverConfig> receivers = readReceivers(root.section("notify"), secrets);
+    NotifyReader notify = new NotifyReader(secrets);
+    notify.read(root.section("notify"));
+    ExportConfig export = new ExportReader(secrets).read(root.section("export"));
     problems.throwIfAny();
     return new AgentConfig(absolute, agent, targets.postgres(), targets.odoo(), targets.redis(),
-        targets.traefik(), rules, receivers);
+        targets.traefik(), rules, notify.receivers(), notify.notifyConfig(), export);
   }
 
   private AgentConfig.Agent readAgent(YamlNode node, Path baseDirectory) {
@@ -121,79 +122,6 @@ public final class ConfigLoader {
           + "\"; the directory holds no *.yaml or *.yml rule file; add rules or remove the key"));
     }
     return new AgentConfig.Rules(Optional.of(directory), interval, specs);
-  }
-
-  private List<ReceiverConfig> readReceivers(YamlNode node, SecretReader secrets) {
-    node.allowOnly("receivers");
-    List<ReceiverConfig> receivers = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (YamlNode item : node.list("receivers")) {
-      item.allowOnly("name", "type", "url", "headers", "matchers", "send_resolved", "timeout",
-          "initial_backoff", "max_backoff", "max_age");
-      String name = item.requiredString("name", "ops-webhook");
-      if (!name.isEmpty() && !names.add(name)) {
-        item.get("name").ifPresent(n -> n.problem("got \"" + name
-            + "\"; another receiver already has this name; names must be unique"));
-      }
-      String type = item.string("type").orElse("webhook");
-      if (!RECEIVER_TYPES.contains(type)) {
-        item.get("type").ifPresent(n -> n.problem("got \"" + type + "\"; expected one of "
-            + RECEIVER_TYPES));
-      }
-      Secret url = readUrl(item, secrets);
-      Map<String, Secret> headers = new LinkedHashMap<>();
-      item.get("headers").ifPresent(h -> {
-        for (String header : h.keys()) {
-          YamlNode valueNode = h.get(header).orElse(h);
-          Optional<String> text = valueNode.asString();
-          if (text.isPresent() && Credentials.isSecretHeader(header)
-              && !SecretReader.isReference(text.get())) {
-            valueNode.problem("<redacted> is written in the file; the " + header + " header"
-                + " carries a credential: use ${env:VARIABLE} or ${file:/path}");
-            continue;
-          }
-          text.flatMap(value -> secrets.read(valueNode, value))
-              .ifPresent(secret -> headers.put(header, secret));
-        }
-      });
-      List<LabelMatcher> matchers = readMatchers(item, "matchers");
-      Duration timeout = item.positiveDuration("timeout", Duration.ofSeconds(10));
-      Duration initialBackoff = item.positiveDuration("initial_backoff", Duration.ofSeconds(1));
-      Duration maxBackoff = item.positiveDuration("max_backoff", Duration.ofMinutes(5));
-      if (initialBackoff.compareTo(maxBackoff) > 0) {
-        item.get("initial_backoff").ifPresent(n -> n.problem("got "
-            + Durations.format(initialBackoff) + ", more than max_backoff ("
-            + Durations.format(maxBackoff) + "); lower it or raise max_backoff"));
-      }
-      Duration maxAge = item.positiveDuration("max_age", Duration.ofHours(24));
-      boolean sendResolved = item.bool("send_resolved", true);
-      receivers.add(new ReceiverConfig(name, type, url, headers, matchers, sendResolved, timeout,
-          initialBackoff, maxBackoff, maxAge));
-    }
-    return receivers;
-  }
-
-  private static Secret readUrl(YamlNode item, SecretReader secrets) {
-    String text = item.requiredString("url", "https://alerts.example.com/hook");
-    if (text.isEmpty()) {
-      return Secret.NONE;
-    }
-    YamlNode urlNode = item.get("url").orElse(item);
-    boolean referenced = SecretReader.isReference(text);
-    Optional<String> credential = Credentials.findInUrl(text);
-    if (!referenced && credential.isPresent()) {
-      urlNode.problem("the URL contains " + credential.get() + " written in the file; webhook"
-          + " URLs with tokens are secrets: reference it with ${env:VARIABLE} or ${file:/path}");
-      return Secret.NONE;
-    }
-    Secret url = secrets.read(urlNode, text).orElse(Secret.NONE);
-    String value = url.reveal();
-    if (!url.isEmpty() && !(value.startsWith("http://") || value.startsWith("https://"))) {
-      urlNode.problem("expected an http:// or https:// URL"
-          + (referenced ? " in the referenced value" : ", got \"" + Credentials.redact(text)
-              + "\""));
-    }
-    return url;
   }
 
   /** Reads a mapping of label names to matcher specs ({@code value}, {@code =~re}, ...). */
