@@ -1,5 +1,6 @@
 package io.freightwatch.notify;
 
+import io.freightwatch.config.Durations;
 import io.freightwatch.config.ReceiverConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -244,16 +245,17 @@ final class DeliveryLane {
       breaker.onFailure(now);
       Duration wait = backoff.after(attempt, retry.retryAfter());
       queue.nextAttemptAt = now.plus(wait);
-      LOG.warn(
-          "notification attempt failed receiver={} id={} fingerprints={} attempt={}"
-              + " retry_in={} circuit_open={} reason=\"{}\"",
-          config.name(),
-          notification.id(),
-          notification.fingerprints(),
-          attempt,
-          wait,
-          breaker.isOpen(),
-          retry.reason());
+      // The first failure and then every doubling of attempts is logged at WARN, so a receiver
+      // outage gives a few lines, not one per retry.
+      String message = "notification attempt failed receiver={} id={} fingerprints={} attempt={}"
+          + " retry_in={} circuit_open={} reason=\"{}\"";
+      Object[] arguments = {config.name(), notification.id(), notification.fingerprints(),
+          attempt, Durations.format(wait), breaker.isOpen(), retry.reason()};
+      if (Integer.bitCount(attempt) == 1) {
+        LOG.warn(message, arguments);
+      } else {
+        LOG.debug(message, arguments);
+      }
     }
   }
 
@@ -273,12 +275,12 @@ final class DeliveryLane {
           head.notification.id(),
           head.notification.fingerprints(),
           queue.attempts,
-          config.maxAge());
+          Durations.format(config.maxAge()));
       listener.givenUp(
           this,
           head.notification,
           "not accepted within max_age "
-              + config.maxAge()
+              + Durations.format(config.maxAge())
               + " after "
               + queue.attempts
               + " attempts");
