@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Freightwatch's build, tests and lab need on Debian or Ubuntu, and only what is
 # missing: a JDK 17 (or newer), Maven, the PostgreSQL server programs (13 or newer) with
-# pg_stat_statements, redis-server and prometheus-alertmanager. Safe to run again: it installs
-# nothing when all is there.
+# pg_stat_statements, redis-server, prometheus-alertmanager, prometheus and chromium. Safe to run
+# again: it installs nothing when all is there.
 #
 # The lab starts its own PostgreSQL and Redis processes. This script never starts, stops or
 # reconfigures the distribution's services: while it installs, a policy-rc.d that denies every
@@ -63,8 +63,18 @@ command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || pac
 # loopback port with their own configuration. The package's own service is never started here.
 [[ -x /usr/bin/prometheus-alertmanager ]] || packages+=(prometheus-alertmanager)
 
+# Prometheus: the dashboard test runs the binary itself on a free loopback port with a generated
+# configuration and a temporary storage directory, and evaluates every panel query through its
+# HTTP API. The package's own service is never started here.
+[[ -x /usr/bin/prometheus ]] || packages+=(prometheus)
+
+# Chromium: the status page test loads the page from a running agent in headless Chromium
+# (--dump-dom and --screenshot). No service comes with it.
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+
 if [[ ${#packages[@]} -eq 0 && "$need_jdk" -eq 0 ]]; then
-  log "nothing to install: JDK, Maven, PostgreSQL, redis-server and Alertmanager are present"
+  log "nothing to install: JDK, Maven, PostgreSQL, redis-server, Alertmanager, Prometheus and"
+  log "Chromium are present"
   exit 0
 fi
 
