@@ -10,6 +10,7 @@ import io.freightwatch.export.azuremonitor.AzureMonitorExporter;
 import io.freightwatch.export.otlp.KubernetesResource;
 import io.freightwatch.export.otlp.OtlpExporter;
 import io.freightwatch.http.HttpApi;
+import io.freightwatch.http.StatusPage;
 import io.freightwatch.notify.MuteSchedule;
 import io.freightwatch.notify.NotificationDispatcher;
 import io.freightwatch.notify.Outbox;
@@ -94,7 +95,8 @@ public final class AgentVerticle extends VerticleBase {
     startExports();
 
     MetricsEndpoint metrics = new MetricsEndpoint(store);
-    HttpApi api = new HttpApi(metrics, () -> ready, rules::alerts, scheduler::health);
+    HttpApi api = new HttpApi(metrics, () -> ready, rules::alerts, scheduler::health)
+        .withStatusPage(statusPage());
     return openOutbox()
         .compose(this::startDispatcher)
         .compose(started -> vertx.createHttpServer()
@@ -147,6 +149,15 @@ public final class AgentVerticle extends VerticleBase {
   /** Port the HTTP server listens on; valid after a successful start. */
   public int port() {
     return server.actualPort();
+  }
+
+  private StatusPage statusPage() {
+    String version = AgentVerticle.class.getPackage().getImplementationVersion();
+    // NOTE: the SLO section shows "no SLOs configured" until SLO statuses are passed here.
+    StatusPage.Sources sources = new StatusPage.Sources(scheduler::health, rules::alerts,
+        List::of, () -> dispatcher == null ? List.of() : dispatcher.recentDeliveries(),
+        () -> ready);
+    return new StatusPage(sources, clock, version == null ? "development build" : version);
   }
 
   private void evaluate() {

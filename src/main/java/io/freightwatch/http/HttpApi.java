@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * The agent's HTTP routes: {@code /metrics}, {@code /healthz}, {@code /readyz}, {@code
- * /api/v1/alerts} and {@code /api/v1/targets}. Handlers run on the agent's event loop, where the
+ * /api/v1/alerts}, {@code /api/v1/targets} and the status page at {@code /}. Handlers run on the agent's event loop, where the
  * data they read lives.
  */
 public final class HttpApi {
@@ -33,6 +33,7 @@ public final class HttpApi {
   private final BooleanSupplier ready;
   private final Supplier<List<Alert>> alerts;
   private final Supplier<List<TargetHealth>> targets;
+  private Optional<StatusPage> statusPage = Optional.empty();
 
   /**
    * @param ready true once the first collection has finished
@@ -47,6 +48,12 @@ public final class HttpApi {
     this.targets = targets;
   }
 
+  /** Serves {@code page} at {@code /}. */
+  public HttpApi withStatusPage(StatusPage page) {
+    this.statusPage = Optional.of(page);
+    return this;
+  }
+
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(this::metrics);
@@ -54,6 +61,10 @@ public final class HttpApi {
     router.get("/readyz").handler(this::readiness);
     router.get("/api/v1/alerts").handler(this::alerts);
     router.get("/api/v1/targets").handler(this::targets);
+    statusPage.ifPresent(page -> router.get("/").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(page.render())));
     return router;
   }
 

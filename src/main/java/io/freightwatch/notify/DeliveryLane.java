@@ -226,6 +226,7 @@ final class DeliveryLane {
           notification.id(),
           notification.fingerprints(),
           attempt);
+      listener.attempted(this, notification, DeliveryRecord.Outcome.DELIVERED, attempt, "");
       listener.delivered(this, notification);
     } else if (outcome instanceof DeliveryResult.Rejected rejected) {
       remove(queue, head);
@@ -238,6 +239,8 @@ final class DeliveryLane {
           notification.id(),
           notification.fingerprints(),
           attempt,
+          rejected.reason());
+      listener.attempted(this, notification, DeliveryRecord.Outcome.REJECTED, attempt,
           rejected.reason());
       listener.givenUp(this, notification, "rejected by the receiver: " + rejected.reason());
     } else if (outcome instanceof DeliveryResult.Retry retry) {
@@ -256,6 +259,8 @@ final class DeliveryLane {
       } else {
         LOG.debug(message, arguments);
       }
+      listener.attempted(this, notification, DeliveryRecord.Outcome.RETRYING, attempt,
+          retry.reason());
     }
   }
 
@@ -276,6 +281,8 @@ final class DeliveryLane {
           head.notification.fingerprints(),
           queue.attempts,
           Durations.format(config.maxAge()));
+      listener.attempted(this, head.notification, DeliveryRecord.Outcome.EXPIRED,
+          queue.attempts, "not accepted within max_age " + Durations.format(config.maxAge()));
       listener.givenUp(
           this,
           head.notification,
@@ -372,6 +379,10 @@ final class DeliveryLane {
     void givenUp(DeliveryLane lane, Notification notification, String reason);
 
     void changed();
+
+    /** Reports every finished attempt and every expiry, for the recent deliveries list. */
+    default void attempted(DeliveryLane lane, Notification notification,
+        DeliveryRecord.Outcome outcome, int attempt, String reason) {}
   }
 
   private static final class KeyQueue {

@@ -44,6 +44,7 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationDispatcher.class);
   private static final String STORE_OWNER = "notify";
   private static final Duration TICK = Duration.ofSeconds(1);
+  private static final int RECENT_DELIVERIES = 50;
 
   private final Vertx vertx;
   private final Clock clock;
@@ -58,6 +59,7 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
   private final AlertGroups groups = new AlertGroups();
   private final Map<String, Alert> deliveryFailures = new LinkedHashMap<>();
   private final Map<String, Long> givenUp = new LinkedHashMap<>();
+  private final DeliveryLog deliveryLog = new DeliveryLog(RECENT_DELIVERIES);
   private long unrouted;
   private long muted;
   private long tickTimer = -1;
@@ -159,6 +161,14 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
     return lane == null ? 0 : lane.queued();
   }
 
+  /**
+   * Returns the latest delivery attempts of every receiver, newest first: at most 50, kept in
+   * memory only, so the list starts empty after a restart.
+   */
+  public List<DeliveryRecord> recentDeliveries() {
+    return deliveryLog.recent();
+  }
+
   /** Stops delivering. Queued notifications stay in the outbox for the next start. */
   public void stop() {
     stopped = true;
@@ -193,6 +203,12 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
     Alert alert = deliveryFailedAlert(receiver, reason, now);
     deliveryFailures.put(receiver, alert);
     route(alert, Optional.of(receiver), now);
+  }
+
+  @Override
+  public void attempted(DeliveryLane lane, Notification notification,
+      DeliveryRecord.Outcome outcome, int attempt, String reason) {
+    deliveryLog.add(clock.instant(), lane.config().name(), notification, outcome, attempt, reason);
   }
 
   @Override

@@ -51,6 +51,26 @@ public final class RequiredServers {
     }
   }
 
+  /** Path of the Prometheus server binary installed by Debian's prometheus package. */
+  public static final String PROMETHEUS = "/usr/bin/prometheus";
+
+  /** Path of Debian's Chromium browser. */
+  public static final String CHROMIUM = "/usr/bin/chromium";
+
+  /** Requires Debian's Prometheus binary, {@code /usr/bin/prometheus}. */
+  public static void requirePrometheus() {
+    if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(PROMETHEUS))) {
+      missing(PROMETHEUS + " not found (package prometheus)" + SETUP_HINT);
+    }
+  }
+
+  /** Requires Debian's Chromium, {@code /usr/bin/chromium}. */
+  public static void requireChromium() {
+    if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(CHROMIUM))) {
+      missing(CHROMIUM + " not found (package chromium)" + SETUP_HINT);
+    }
+  }
+
   /** Requires everything the lab starts: PostgreSQL and Redis. */
   public static void requireLab() {
     requirePostgres();
