@@ -1,0 +1,482 @@
+#!/usr/bin/env python3
+"""Writes the Grafana dashboards in this directory from the panel lists below.
+
+Run `python3 dashboards/generate.py` after changing a panel; it rewrites every
+freightwatch-*.json file. The JSON files are the Grafana classic dashboard model
+(schemaVersion 41), importable through the UI, the HTTP API or a provisioning
+directory. DashboardQueriesIT evaluates every query against a Prometheus that
+scrapes an agent running on the lab.
+"""
+
+import json
+import pathlib
+
+SCHEMA_VERSION = 41
+DS = {"type": "prometheus", "uid": "${datasource}"}
+HERE = pathlib.Path(__file__).resolve().parent
+
+# Template variables. Each query variable names its values with label_values(selector, label),
+# so the test can resolve it through Prometheus' series API.
+DATASOURCE = {
+    "name": "datasource", "label": "Data source", "type": "datasource", "query": "prometheus",
+    "current": {}, "hide": 0, "refresh": 1, "regex": "", "options": [],
+}
+
+
+def query_var(name, label, selector, multi=True):
+    definition = "label_values(%s, %s)" % (selector, name)
+    return {
+        "name": name, "label": label, "type": "query", "datasource": DS,
+        "definition": definition,
+        "query": {"query": definition, "refId": "PrometheusVariableQueryEditor-VariableQuery",
+                  "qryType": 1},
+        "refresh": 2, "sort": 1, "multi": multi, "includeAll": multi,
+        "allValue": ".*" if multi else None, "current": {}, "hide": 0, "options": [],
+        "regex": "", "skipUrlSync": False,
+    }
+
+
+CLUSTER_ODOO = query_var("cluster", "Cluster", "freightwatch_odoo_tenant_info")
+TENANT = query_var("tenant", "Tenant", 'freightwatch_odoo_tenant_info{cluster=~"$cluster"}')
+CLUSTER_PG = query_var("cluster", "Cluster", "freightwatch_postgres_in_recovery")
+PG_INSTANCE = query_var("instance", "Instance",
+                        'freightwatch_postgres_in_recovery{cluster=~"$cluster"}')
+REDIS_INSTANCE = query_var("instance", "Instance", "freightwatch_redis_memory_used_bytes")
+TRAEFIK_INSTANCE = query_var("instance", "Traefik", "freightwatch_traefik_open_connections")
+TRAEFIK_SERVICE = query_var("service", "Service",
+                            'freightwatch_traefik_service_window_requests{instance=~"$instance"}')
+SOURCE = query_var("source", "Source", "freightwatch_target_up")
+
+ODOO = 'cluster=~"$cluster", tenant=~"$tenant"'
+REPLICA = 'cluster=~"$cluster"'
+CARRIER = ODOO + ', channel=~"root\\\\.carrier(\\\\..+)?"'
+ORDER_IMPORT = ODOO + ', channel=~"root\\\\.edi\\\\.order_import(\\\\..+)?"'
+EDI = ODOO + ', channel=~"root\\\\.edi(\\\\..+)?"'
+PG = 'cluster=~"$cluster", instance=~"$instance"'
+REDIS = 'instance=~"$instance"'
+TRAEFIK = 'instance=~"$instance", service=~"$service"'
+
+
+def zero_per_tenant(selector):
+    """Return a PromQL fallback of 0 per tenant for series that exist only in a job state."""
+    return ' or (sum by (tenant) (freightwatch_odoo_tenant_info{%s}) * 0)' % selector
+
+
+def zero_per_channel(selector):
+    """Return a PromQL fallback of 0 per tenant and channel with open jobs."""
+    return ' or (sum by (tenant, channel) (freightwatch_odoo_queue_jobs{%s}) * 0)' % selector
+
+
+def q(expr, legend="", instant=False):
+    return {"expr": expr, "legend": legend, "instant": instant}
+
+
+def panel(title, kind, unit, queries, description, width=12, height=8, **options):
+    return {"title": title, "kind": kind, "unit": unit, "queries": queries,
+            "description": description, "width": width, "height": height, **options}
+
+
+def row(title):
+    return {"row": title}
+
+
+OVERVIEW = [
+    row("Alerts"),
+    panel("Firing alerts", "stat", "none",
+          [q('sum(freightwatch_alerts{state="firing", tenant=~"$tenant"}) or vector(0)')],
+          "Alerts firing now for the selected tenants; alerts without a tenant label count for"
+          " every tenant.", width=6, height=5),
+    panel("Critical alerts firing", "stat", "none",
+          [q('sum(freightwatch_alerts{state="firing", severity="critical",'
+             ' tenant=~"$tenant"}) or vector(0)')],
+          "Critical alerts page someone; zero is the normal state.", width=6, height=5,
+          thresholds=[("green", None), ("red", 1)]),
+    panel("Firing alerts by business domain and tenant", "table", "none",
+          [q('sum by (domain, tenant, alertname, severity)'
+             ' (freightwatch_alerts{state="firing", tenant=~"$tenant"})', instant=True)],
+          "One row per rule, domain and tenant; the value counts the alert's series.",
+          width=12, height=5),
+    row("Order flow"),
+    panel("Order imports waiting, by state", "timeseries", "none",
+          [q('sum by (tenant, state) (freightwatch_odoo_queue_jobs{%s})' % ORDER_IMPORT,
+             "{{tenant}} {{state}}")],
+          "Order import jobs (channel root.edi.order_import) in each open state. Pending jobs"
+          " that grow without falling mean orders reach the warehouse late."),
+    panel("Order import failures (15 min)", "timeseries", "none",
+          [q('sum by (tenant) (increase(freightwatch_odoo_queue_job_failures_total{%s}[15m]))'
+             % ORDER_IMPORT, "{{tenant}}")],
+          "Order import jobs that failed in the last 15 minutes; each is an order the customer"
+          " sent that Odoo does not have."),
+    row("Warehouse"),
+    panel("Handheld scan latency p95", "timeseries", "s",
+          [q('max by (tenant) (freightwatch_traefik_service_latency_seconds{app="handheld",'
+             ' quantile="0.95", tenant=~"$tenant"})', "{{tenant}}")],
+          "95th percentile of handheld (barcode scanner) request duration; above 1 s pickers"
+          " wait at every scan."),
+    panel("Handheld requests per second", "timeseries", "reqps",
+          [q('sum by (tenant) (freightwatch_traefik_service_requests_per_second{app="handheld",'
+             ' tenant=~"$tenant"})', "{{tenant}}")],
+          "Scans and other handheld requests; a drop to zero during a shift means the floor"
+          " stopped working or cannot reach Odoo."),
+    row("Carrier labels"),
+    panel("Carrier label jobs pending", "timeseries", "none",
+          [q('sum by (tenant) (freightwatch_odoo_queue_jobs{%s, state="pending"})' % CARRIER
+             + zero_per_tenant(ODOO), "{{tenant}}")],
+          "Label and shipment booking jobs waiting to run; parcels without labels miss the"
+          " carrier pickup."),
+    panel("Oldest carrier label job waiting", "timeseries", "s",
+          [q('max by (tenant) (freightwatch_odoo_queue_job_oldest_pending_age_seconds{%s})'
+             % CARRIER + zero_per_tenant(ODOO), "{{tenant}}")],
+          "Age of the oldest label job that should already have run; 0 when none waits."),
+    row("Integrations"),
+    panel("EDI job failures (1 h)", "timeseries", "none",
+          [q('sum by (tenant, channel) (increase(freightwatch_odoo_queue_job_failures_total{%s}'
+             '[1h]))' % EDI, "{{tenant}} {{channel}}")],
+          "Failed EDI jobs (orders in, confirmations and invoices out) per channel."),
+    panel("EDI jobs open", "timeseries", "none",
+          [q('sum by (tenant, channel) (freightwatch_odoo_queue_jobs{%s})' % EDI,
+             "{{tenant}} {{channel}}")],
+          "EDI jobs not yet done, per channel."),
+    row("Platform"),
+    panel("Targets down", "stat", "none",
+          [q('count(freightwatch_target_up == 0) or vector(0)')],
+          "Targets the agent cannot scrape; alerts on their signals hold their state.",
+          width=6, height=5, thresholds=[("green", None), ("red", 1)]),
+    panel("Ingress 5xx ratio by tenant", "timeseries", "percentunit",
+          [q('max by (tenant) (freightwatch_traefik_service_error_ratio{tenant=~"$tenant"})',
+             "{{tenant}}")],
+          "Share of requests answered with a 5xx, worst service per tenant.", width=18,
+          height=5),
+]
+
+ODOO_QUEUES = [
+    row("Queue depth"),
+    panel("Jobs by channel and state", "timeseries", "none",
+          [q('sum by (channel, state) (freightwatch_odoo_queue_jobs{%s})' % ODOO,
+             "{{channel}} {{state}}")],
+          "Jobs in each open state (pending, enqueued, started, wait_dependencies, failed)."),
+    panel("Pending jobs by tenant", "timeseries", "none",
+          [q('sum by (tenant) (freightwatch_odoo_queue_jobs{%s, state="pending"})' % ODOO
+             + zero_per_tenant(ODOO), "{{tenant}}")],
+          "Jobs waiting for the job runner."),
+    row("Waiting and running time"),
+    panel("Oldest pending job age", "timeseries", "s",
+          [q('max by (tenant, channel)'
+             ' (freightwatch_odoo_queue_job_oldest_pending_age_seconds{%s})' % ODOO
+             + zero_per_channel(ODOO), "{{tenant}} {{channel}}")],
+          "Age of the oldest job whose eta has passed, 0 when none waits; above 5 minutes the"
+          " runner is stalled or the channel is saturated."),
+    panel("Oldest started job age", "timeseries", "s",
+          [q('max by (tenant, channel)'
+             ' (freightwatch_odoo_queue_job_oldest_started_age_seconds{%s})' % ODOO,
+             "{{tenant}} {{channel}}")],
+          "Time since the oldest running job started; a job that runs far longer than usual"
+          " may have lost its worker."),
+    row("Failures"),
+    panel("Job failures per minute", "timeseries", "none",
+          [q('sum by (tenant, channel)'
+             ' (rate(freightwatch_odoo_queue_job_failures_total{%s}[5m])) * 60' % ODOO,
+             "{{tenant}} {{channel}}")],
+          "Jobs that moved to failed, per minute, averaged over 5 minutes."),
+    panel("Failed jobs waiting for a decision", "timeseries", "none",
+          [q('sum by (tenant, channel) (freightwatch_odoo_queue_jobs{%s, state="failed"})'
+             % ODOO + zero_per_channel(ODOO), "{{tenant}} {{channel}}")],
+          "Failed jobs stay until someone requeues or cancels them."),
+    row("Tenants"),
+    panel("Tenant databases", "table", "none",
+          [q('max by (tenant, database, version) (freightwatch_odoo_tenant_info{%s})' % ODOO,
+             instant=True)],
+          "Each watched tenant database with its Odoo version."),
+    panel("Installed modules", "table", "none",
+          [q('max by (tenant, module) (freightwatch_odoo_module_installed{%s})' % ODOO,
+             instant=True)],
+          "Modules the agent checks for: 1 installed, 0 not installed."),
+]
+
+POSTGRES = [
+    row("Roles"),
+    panel("In recovery (replica)", "stat", "none",
+          [q('max by (instance) (freightwatch_postgres_in_recovery{%s})' % PG, "{{instance}}")],
+          "1 for a replica in recovery, 0 for a primary.", width=8, height=5),
+    panel("Streaming standbys per primary", "stat", "none",
+          [q('max by (instance) (freightwatch_postgres_replication_standbys{%s})' % PG,
+             "{{instance}}")],
+          "Standbys that stream from each primary.", width=8, height=5),
+    panel("WAL receiver streaming", "stat", "none",
+          [q('max by (instance) (freightwatch_postgres_wal_receiver_streaming{%s})' % REPLICA,
+             "{{instance}}")],
+          "1 when the replica's WAL receiver is streaming from its primary; every replica of"
+          " the cluster.", width=8,
+          height=5),
+    row("Replication"),
+    panel("Replication lag (time)", "timeseries", "s",
+          [q('max by (standby, observed_from)'
+             ' (freightwatch_postgres_replication_lag_seconds{%s})' % PG,
+             "{{standby}} seen from {{observed_from}}")],
+          "How far each standby's replay is behind; 0 when everything received is replayed,"
+          " also on an idle primary."),
+    panel("Replication lag (bytes)", "timeseries", "bytes",
+          [q('max by (standby, observed_from)'
+             ' (freightwatch_postgres_replication_lag_bytes{%s})' % PG,
+             "{{standby}} seen from {{observed_from}}")],
+          "WAL not yet replayed by each standby."),
+    panel("Replay paused", "timeseries", "none",
+          [q('max by (instance) (freightwatch_postgres_wal_replay_paused{%s})' % REPLICA,
+             "{{instance}}")],
+          "1 when someone paused replay with pg_wal_replay_pause(); every replica of the"
+          " cluster."),
+    panel("Time since last replayed commit", "timeseries", "s",
+          [q('max by (instance) (freightwatch_postgres_last_replay_age_seconds{%s})' % REPLICA,
+             "{{instance}}")],
+          "Informational, on every replica of the cluster: grows while the primary is idle,"
+          " without any lag."),
+]
+
+REDIS_PANELS = [
+    row("Memory"),
+    panel("Memory used", "timeseries", "bytes",
+          [q('max by (instance) (freightwatch_redis_memory_used_bytes{%s})' % REDIS,
+             "{{instance}} used"),
+           q('max by (instance) (freightwatch_redis_memory_max_bytes{%s} > 0)' % REDIS,
+             "{{instance}} maxmemory")],
+          "Memory allocated by Redis against maxmemory (hidden when no limit is set)."),
+    panel("Memory used of maxmemory", "gauge", "percentunit",
+          [q('max by (instance) (freightwatch_redis_memory_used_ratio{%s})' % REDIS,
+             "{{instance}}")],
+          "Above 0.9 Redis starts evicting sessions under an LRU policy.",
+          thresholds=[("green", None), ("orange", 0.8), ("red", 0.9)], minimum=0, maximum=1),
+    panel("Keys evicted per second", "timeseries", "none",
+          [q('sum by (instance) (rate(freightwatch_redis_evicted_keys_total{%s}[5m]))' % REDIS,
+             "{{instance}}")],
+          "Every evicted session logs a user out of Odoo."),
+    row("Clients and hits"),
+    panel("Clients", "timeseries", "none",
+          [q('max by (instance) (freightwatch_redis_connected_clients{%s})' % REDIS,
+             "{{instance}} connected"),
+           q('max by (instance) (freightwatch_redis_blocked_clients{%s})' % REDIS,
+             "{{instance}} blocked")],
+          "Connected clients and clients in a blocking call."),
+    panel("Keyspace hit ratio", "timeseries", "percentunit",
+          [q('max by (instance) (freightwatch_redis_hit_ratio{%s})' % REDIS, "{{instance}}")],
+          "Share of key lookups that found the key, between two scrapes."),
+    panel("Lookups per second", "timeseries", "ops",
+          [q('sum by (instance) (rate(freightwatch_redis_keyspace_hits_total{%s}[5m]))'
+             % REDIS, "{{instance}} hits"),
+           q('sum by (instance) (rate(freightwatch_redis_keyspace_misses_total{%s}[5m]))'
+             % REDIS, "{{instance}} misses")],
+          "Successful and failed key lookups."),
+]
+
+TRAEFIK_PANELS = [
+    row("Traffic"),
+    panel("Requests per second", "timeseries", "reqps",
+          [q('sum by (service) (freightwatch_traefik_service_requests_per_second{%s})'
+             % TRAEFIK, "{{service}}")],
+          "Requests per service over the agent's window."),
+    panel("Open connections", "timeseries", "none",
+          [q('sum by (entrypoint) (freightwatch_traefik_open_connections{instance=~"$instance"})',
+             "{{entrypoint}}")],
+          "Open TCP connections per entry point."),
+    row("Errors and latency"),
+    panel("5xx ratio", "timeseries", "percentunit",
+          [q('max by (service) (freightwatch_traefik_service_error_ratio{%s})' % TRAEFIK,
+             "{{service}}")],
+          "Share of requests answered with a 5xx over the window; 0 when no request failed."),
+    panel("Latency p95 and p99", "timeseries", "s",
+          [q('max by (service) (freightwatch_traefik_service_latency_seconds{%s,'
+             ' quantile="0.95"})' % TRAEFIK, "{{service}} p95"),
+           q('max by (service) (freightwatch_traefik_service_latency_seconds{%s,'
+             ' quantile="0.99"})' % TRAEFIK, "{{service}} p99")],
+          "Request duration quantiles over the window, websocket requests excluded."),
+    panel("Requests in the window", "table", "none",
+          [q('max by (service) (freightwatch_traefik_service_window_requests{%s})' % TRAEFIK,
+             instant=True)],
+          "Requests counted in the window; ratios and quantiles over few requests are noisy."),
+]
+
+AGENT = [
+    row("Targets"),
+    panel("Targets up", "stat", "none",
+          [q('sum(freightwatch_target_up{source=~"$source"})')],
+          "Targets whose latest scrape succeeded.", width=6, height=5),
+    panel("Targets down", "stat", "none",
+          [q('count(freightwatch_target_up{source=~"$source"} == 0) or vector(0)')],
+          "Targets whose latest scrape failed; their last values stay visible.", width=6,
+          height=5, thresholds=[("green", None), ("red", 1)]),
+    panel("Target health", "table", "none",
+          [q('max by (source, target) (freightwatch_target_up{source=~"$source"})',
+             instant=True)],
+          "1 up, 0 down, per target.", width=12, height=5),
+    panel("Scrape duration", "timeseries", "s",
+          [q('max by (source, target) (freightwatch_scrape_duration_seconds{source=~"$source"})',
+             "{{source}}/{{target}}")],
+          "Duration of each target's latest scrape; close to the scrape timeout means"
+          " scrapes start to fail."),
+    panel("Skipped scrapes per minute", "timeseries", "none",
+          [q('sum by (source, target)'
+             ' (rate(freightwatch_scrapes_skipped_total{source=~"$source"}[5m])) * 60',
+             "{{source}}/{{target}}")],
+          "Scrapes skipped because the previous one was still running."),
+    row("Alerts"),
+    panel("Alerts by state", "timeseries", "none",
+          [q('sum by (state) (freightwatch_alerts)', "{{state}}")],
+          "Pending, firing and recently resolved alerts."),
+    panel("Firing alerts by rule", "timeseries", "none",
+          [q('sum by (alertname) (freightwatch_alerts{state="firing"}) or vector(0)',
+             "{{alertname}}")],
+          "Alerts firing per rule; 0 when none fires."),
+    row("Notifications"),
+    panel("Notifications by outcome (1 h)", "timeseries", "none",
+          [q('sum by (receiver, outcome) (increase(freightwatch_notifications_total[1h]))',
+             "{{receiver}} {{outcome}}")],
+          "Notifications delivered, rejected, expired or superseded per receiver."),
+    panel("Notifications queued", "timeseries", "none",
+          [q('max by (receiver) (freightwatch_notifications_queued)', "{{receiver}}")],
+          "Notifications waiting for delivery."),
+    panel("Oldest queued notification", "timeseries", "s",
+          [q('max by (receiver) (freightwatch_notification_oldest_queued_age_seconds)',
+             "{{receiver}}")],
+          "Age of the oldest notification waiting per receiver; 0 when none waits."),
+    panel("Failed attempts and given-up notifications (1 h)", "timeseries", "none",
+          [q('sum by (receiver) (increase(freightwatch_notification_attempts_failed_total[1h]))'
+             ' or on() vector(0)', "{{receiver}} failed attempts"),
+           q('sum by (receiver) (increase(freightwatch_notifications_given_up_total[1h]))'
+             ' or on() vector(0)', "{{receiver}} given up")],
+          "Attempts that failed and were retried, and notifications given up after a"
+          " rejection or max_age."),
+    panel("Circuit breakers open", "stat", "none",
+          [q('sum(freightwatch_notification_circuit_open) or vector(0)')],
+          "Receivers whose circuit breaker is open and whose deliveries wait.", width=6,
+          height=5, thresholds=[("green", None), ("red", 1)]),
+    panel("Unrouted alert changes (1 h)", "stat", "none",
+          [q('sum(increase(freightwatch_notifications_unrouted_total[1h])) or vector(0)')],
+          "Alert changes that no route and no fallback receiver took.", width=6, height=5),
+    row("Process"),
+    panel("JVM heap used", "timeseries", "bytes",
+          [q('sum(jvm_memory_used_bytes{area="heap"})', "heap used"),
+           q('sum(jvm_memory_max_bytes{area="heap"})', "heap max")],
+          "Heap in use against -Xmx."),
+    panel("Process CPU", "timeseries", "percentunit",
+          [q('rate(process_cpu_seconds_total[5m])', "cpu")],
+          "CPU seconds per second used by the agent."),
+]
+
+DASHBOARDS = [
+    ("freightwatch-overview", "Freightwatch / Logistics impact overview",
+     "Per tenant: order flow, warehouse, carrier labels, integrations and firing alerts.",
+     [DATASOURCE, CLUSTER_ODOO, TENANT], OVERVIEW),
+    ("freightwatch-odoo-queues", "Freightwatch / Odoo queues and integrations",
+     "Odoo queue_job depth, waiting and running time, failures and tenant databases.",
+     [DATASOURCE, CLUSTER_ODOO, TENANT], ODOO_QUEUES),
+    ("freightwatch-postgres", "Freightwatch / PostgreSQL",
+     "Roles and replication of the PostgreSQL servers behind Odoo.",
+     [DATASOURCE, CLUSTER_PG, PG_INSTANCE], POSTGRES),
+    ("freightwatch-redis", "Freightwatch / Redis",
+     "Memory, evictions, clients and hit ratio of the Redis session stores.",
+     [DATASOURCE, REDIS_INSTANCE], REDIS_PANELS),
+    ("freightwatch-traefik", "Freightwatch / Traefik ingress",
+     "Requests, 5xx ratio and latency per Traefik service, over the agent's window.",
+     [DATASOURCE, TRAEFIK_INSTANCE, TRAEFIK_SERVICE], TRAEFIK_PANELS),
+    ("freightwatch-agent", "Freightwatch / Agent health",
+     "The agent's own targets, scrapes, alerts, notification deliveries and process.",
+     [DATASOURCE, SOURCE], AGENT),
+]
+
+
+def build(uid, title, description, variables, panels):
+    out = []
+    x = y = 0
+    row_height = 0
+    next_id = 1
+    for item in panels:
+        if "row" in item:
+            if x > 0:
+                y += row_height
+                x = 0
+            out.append({"id": next_id, "type": "row", "title": item["row"], "collapsed": False,
+                        "gridPos": {"h": 1, "w": 24, "x": 0, "y": y}, "panels": []})
+            next_id += 1
+            y += 1
+            row_height = 0
+            continue
+        if x + item["width"] > 24:
+            y += row_height
+            x = 0
+            row_height = 0
+        out.append(render_panel(item, next_id, x, y))
+        next_id += 1
+        x += item["width"]
+        row_height = max(row_height, item["height"])
+    return {
+        "uid": uid, "title": title, "description": description, "tags": ["freightwatch"],
+        "editable": True, "graphTooltip": 1, "refresh": "30s", "schemaVersion": SCHEMA_VERSION,
+        "time": {"from": "now-6h", "to": "now"}, "timezone": "browser", "version": 1,
+        "fiscalYearStartMonth": 0, "liveNow": False, "weekStart": "",
+        "annotations": {"list": [{
+            "builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"},
+            "enable": True, "hide": True, "iconColor": "rgba(0, 211, 255, 1)",
+            "name": "Annotations & Alerts", "type": "dashboard"}]},
+        "links": [{"asDropdown": True, "icon": "external link", "includeVars": True,
+                   "keepTime": True, "tags": ["freightwatch"], "title": "Freightwatch",
+                   "type": "dashboards"}],
+        "templating": {"list": variables},
+        "panels": out,
+    }
+
+
+def render_panel(item, panel_id, x, y):
+    targets = []
+    for index, query in enumerate(item["queries"]):
+        target = {"datasource": DS, "refId": chr(ord("A") + index), "expr": query["expr"],
+                  "legendFormat": query["legend"] or "__auto", "range": not query["instant"],
+                  "instant": query["instant"]}
+        if query["instant"]:
+            target["format"] = "table"
+        targets.append(target)
+    steps = [{"color": color, "value": value}
+             for color, value in item.get("thresholds", [("green", None)])]
+    defaults = {"unit": item["unit"], "thresholds": {"mode": "absolute", "steps": steps},
+                "color": {"mode": "thresholds" if item["kind"] in ("stat", "gauge")
+                          else "palette-classic"}}
+    if "minimum" in item:
+        defaults["min"] = item["minimum"]
+        defaults["max"] = item["maximum"]
+    result = {
+        "id": panel_id, "type": item["kind"], "title": item["title"],
+        "description": item["description"], "datasource": DS,
+        "gridPos": {"h": item["height"], "w": item["width"], "x": x, "y": y},
+        "targets": targets,
+        "fieldConfig": {"defaults": defaults, "overrides": []},
+        "options": panel_options(item["kind"]),
+    }
+    if item["kind"] == "table":
+        result["transformations"] = [{"id": "organize", "options": {
+            "excludeByName": {"Time": True}}}]
+    return result
+
+
+def panel_options(kind):
+    if kind == "timeseries":
+        return {"legend": {"displayMode": "list", "placement": "bottom", "showLegend": True},
+                "tooltip": {"mode": "multi", "sort": "desc"}}
+    if kind == "stat":
+        return {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
+                "colorMode": "value", "graphMode": "area", "justifyMode": "auto",
+                "orientation": "auto", "textMode": "auto"}
+    if kind == "gauge":
+        return {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
+                "showThresholdLabels": False, "showThresholdMarkers": True}
+    return {"showHeader": True, "cellHeight": "sm", "footer": {"show": False}}
+
+
+def main():
+    for uid, title, description, variables, panels in DASHBOARDS:
+        dashboard = build(uid, title, description, variables, panels)
+        path = HERE / (uid + ".json")
+        path.write_text(json.dumps(dashboard, indent=2, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+        print("wrote", path.relative_to(HERE.parent))
+
+
+if __name__ == "__main__":
+    main()
