@@ -39,10 +39,17 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 echo "demo: starting the lab (log: $LAB_DIR/lab-console.log) ..."
+: >"$LAB_DIR/lab-console.log"
 java -cp "$JAR" io.freightwatch.lab.LabMain up --dir "$LAB_DIR" --fault-schedule demo \
   >"$LAB_DIR/lab-console.log" 2>&1 &
 lab_pid=$!
+# The lab prints one line per step (PostgreSQL pair, tenant databases, Redis, Traefik stand-in,
+# workload); following its console shows them while it starts, and fault switches and alerts
+# afterwards.
+tail -n +1 -f "$LAB_DIR/lab-console.log" &
+tail_pid=$!
 
+started=$SECONDS
 for _ in $(seq 1 180); do
   grep -q "Ready. Press Ctrl-C" "$LAB_DIR/lab-console.log" 2>/dev/null && break
   if ! kill -0 "$lab_pid" 2>/dev/null; then
@@ -57,17 +64,36 @@ if ! grep -q "Ready. Press Ctrl-C" "$LAB_DIR/lab-console.log"; then
   exit 1
 fi
 
+echo "demo: lab ready after $((SECONDS - started)) s"
 echo "demo: starting the agent (log: $LAB_DIR/agent.log) ..."
 java -jar "$JAR" run --config "$LAB_DIR/freightwatch.yaml" >"$LAB_DIR/agent.log" 2>&1 &
 agent_pid=$!
-sleep 3
-if ! kill -0 "$agent_pid" 2>/dev/null; then
-  echo "demo: the agent exited; see $LAB_DIR/agent.log. The lab keeps running."
-  agent_pid=""
+started=$SECONDS
+ready=0
+for _ in $(seq 1 60); do
+  if ! kill -0 "$agent_pid" 2>/dev/null; then
+    echo "demo: the agent exited; see $LAB_DIR/agent.log. The lab keeps running."
+    agent_pid=""
+    break
+  fi
+  if curl -fsS -o /dev/null --max-time 2 "$AGENT_URL/readyz" 2>/dev/null; then
+    ready=1
+    break
+  fi
+  if (( (SECONDS - started) % 5 == 0 )); then
+    echo "demo: waiting for the agent's first scrape of every target ($((SECONDS - started)) s) ..."
+  fi
+  sleep 1
+done
+if [[ "$ready" -eq 1 ]]; then
+  echo "demo: agent ready after $((SECONDS - started)) s"
+elif [[ -n "$agent_pid" ]]; then
+  echo "demo: the agent is not ready after 60 s; see $AGENT_URL/api/v1/targets"
 fi
 
 cat <<INFO
 
+  Status page:     $AGENT_URL/
   Agent metrics:   $AGENT_URL/metrics
   Agent alerts:    $AGENT_URL/api/v1/alerts
   Lab status:      http://127.0.0.1:58081/lab/status
@@ -77,6 +103,4 @@ cat <<INFO
 
 INFO
 
-tail -n +1 -f "$LAB_DIR/lab-console.log" &
-tail_pid=$!
 wait "$lab_pid" || true

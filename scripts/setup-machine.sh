@@ -63,6 +63,9 @@ command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || pac
 # loopback port with their own configuration. The package's own service is never started here.
 [[ -x /usr/bin/prometheus-alertmanager ]] || packages+=(prometheus-alertmanager)
 
+# curl: scripts/demo.sh polls the agent's /readyz with it.
+command -v curl >/dev/null 2>&1 || packages+=(curl)
+
 # Prometheus: the dashboard test runs the binary itself on a free loopback port with a generated
 # configuration and a temporary storage directory, and evaluates every panel query through its
 # HTTP API. The package's own service is never started here.
