@@ -1,0 +1,102 @@
+package io.freightwatch.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compares the keys the configuration readers accept with {@code docs/configuration.md}. The
+ * accepted keys are the string literals of every {@code allowOnly(...)} call in the config
+ * package, and of the constants such a call names; the documented keys are the first cells of
+ * the page's tables.
+ */
+class ConfigurationDocsTest {
+
+  private static final Path READERS = Path.of("src/main/java/io/freightwatch/config");
+  private static final Path PAGE = Path.of("docs/configuration.md");
+  private static final Pattern ALLOW_ONLY = Pattern.compile("\\.allowOnly\\(([^;]*?)\\);",
+      Pattern.DOTALL);
+  private static final Pattern LITERAL = Pattern.compile("\"([a-z_][a-z0-9_]*)\"");
+  private static final Pattern CONSTANT = Pattern.compile("\\b([A-Z][A-Z0-9_]+)\\b");
+  private static final Pattern ROW_KEY = Pattern.compile("(?m)^\\| `([a-z_][a-z0-9_]*)` \\|");
+
+  @Test
+  void everyAcceptedKeyIsDocumented() throws IOException {
+    Map<String, String> accepted = acceptedKeys();
+    Set<String> documented = documentedKeys();
+
+    assertThat(accepted).as("keys found in the readers").isNotEmpty();
+    for (Map.Entry<String, String> key : accepted.entrySet()) {
+      assertThat(documented).as("key %s (accepted in %s) has a row in %s", key.getKey(),
+          key.getValue(), PAGE).contains(key.getKey());
+    }
+  }
+
+  @Test
+  void everyDocumentedKeyIsAccepted() throws IOException {
+    Set<String> accepted = acceptedKeys().keySet();
+
+    for (String key : documentedKeys()) {
+      assertThat(accepted).as("documented key %s is accepted by a reader", key).contains(key);
+    }
+  }
+
+  @Test
+  void scanFindsKnownKeys() throws IOException {
+    assertThat(acceptedKeys()).containsKeys("listen", "statement_timeout", "tenant_name",
+        "repeat_interval", "managed_identity_client_id", "customer_facing");
+  }
+
+  /** Returns every accepted key with the reader file that accepts it. */
+  private static Map<String, String> acceptedKeys() throws IOException {
+    Map<String, String> keys = new TreeMap<>();
+    try (Stream<Path> files = Files.list(READERS)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+        String source = Files.readString(file);
+        Matcher call = ALLOW_ONLY.matcher(source);
+        while (call.find()) {
+          String arguments = call.group(1);
+          addLiterals(arguments, file, keys);
+          Matcher constant = CONSTANT.matcher(arguments);
+          while (constant.find()) {
+            addLiterals(constantText(source, constant.group(1)), file, keys);
+          }
+        }
+      }
+    }
+    return keys;
+  }
+
+  private static void addLiterals(String text, Path file, Map<String, String> keys) {
+    Matcher literal = LITERAL.matcher(text);
+    while (literal.find()) {
+      keys.putIfAbsent(literal.group(1), file.getFileName().toString());
+    }
+  }
+
+  /** Returns the initializer of the constant {@code name} declared in {@code source}. */
+  private static String constantText(String source, String name) {
+    Matcher declaration = Pattern.compile("\\b" + name + "\\s*=([^;]*);", Pattern.DOTALL)
+        .matcher(source);
+    return declaration.find() ? declaration.group(1) : "";
+  }
+
+  private static Set<String> documentedKeys() throws IOException {
+    Set<String> keys = new TreeSet<>();
+    Matcher row = ROW_KEY.matcher(Files.readString(PAGE));
+    while (row.find()) {
+      keys.add(row.group(1));
+    }
+    return keys;
+  }
+}
