@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,8 @@ class RulePackTest {
 
   private static final Path RULES = Path.of("alert-rules");
   private static final Path RUNBOOKS = Path.of("runbooks");
+  private static final List<String> RUNBOOK_SECTIONS = List.of("## What it means",
+      "## First checks", "## Mitigations", "## Escalate");
 
   @Test
   void shippedRulesLoadWithoutErrors() throws Exception {
@@ -58,6 +62,54 @@ class RulePackTest {
           .as("summary of %s", spec.name())
           .containsAnyOf("$labels.tenant", "$labels.instance", "$labels.service",
               "$labels.standby", "$labels.target");
+    }
+  }
+
+  @Test
+  void runbookHeaderMatchesRule() throws Exception {
+    for (RuleSpec spec : new RuleFileReader().readDirectory(RULES)) {
+      String runbook = Files.readString(Path.of(spec.impact().runbook()));
+      String header = "**Severity:** " + spec.impact().severity().yamlName()
+          + " · **Domain:** " + spec.impact().domain().yamlName()
+          + " · **Owner:** " + spec.impact().owner();
+
+      assertThat(runbook).as("title of %s", spec.impact().runbook())
+          .startsWith("# " + spec.name() + "\n");
+      assertThat(runbook).as("header of %s", spec.impact().runbook()).contains(header);
+    }
+  }
+
+  @Test
+  void runbooksHaveOperatorSections() throws Exception {
+    try (Stream<Path> files = Files.list(RUNBOOKS)) {
+      for (Path file : files.toList()) {
+        String text = Files.readString(file);
+        for (String section : RUNBOOK_SECTIONS) {
+          assertThat(text).as("section %s in %s", section, file).contains("\n" + section + "\n");
+        }
+        String firstChecks = text.substring(text.indexOf("## First checks"),
+            text.indexOf("## Mitigations"));
+        assertThat(firstChecks).as("exact commands or SQL in the first checks of %s", file)
+            .contains("`");
+      }
+    }
+  }
+
+  @Test
+  void runbookLinksResolve() throws Exception {
+    Pattern link = Pattern.compile("\\]\\(([^)#\\s]+)(#[^)]*)?\\)");
+    try (Stream<Path> files = Files.list(RUNBOOKS)) {
+      for (Path file : files.toList()) {
+        Matcher matcher = link.matcher(Files.readString(file));
+        while (matcher.find()) {
+          String target = matcher.group(1);
+          if (target.matches("^[a-z]+://.*") || target.startsWith("mailto:")) {
+            continue;
+          }
+          assertThat(file.getParent().resolve(target).normalize())
+              .as("link %s in %s", target, file).exists();
+        }
+      }
     }
   }
 }
