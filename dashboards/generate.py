@@ -14,6 +14,21 @@ import pathlib
 SCHEMA_VERSION = 41
 DS = {"type": "prometheus", "uid": "${datasource}"}
 HERE = pathlib.Path(__file__).resolve().parent
+CATALOGUE = HERE.parent / "src/main/resources/io/freightwatch/signals.tsv"
+
+
+def catalogued():
+    """Return the metric names of the signal catalogue."""
+    names = set()
+    for line in CATALOGUE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            names.add(line.split("\t", 1)[0])
+    return names
+
+
+# SLO panels appear once the agent exports SLO signals, so that no dashboard names a signal the
+# catalogue lacks.
+HAS_SLOS = "freightwatch_slo_error_budget_remaining_ratio" in catalogued()
 
 # Template variables. Each query variable names its values with label_values(selector, label),
 # so the test can resolve it through Prometheus' series API.
@@ -46,6 +61,7 @@ TRAEFIK_INSTANCE = query_var("instance", "Traefik", "freightwatch_traefik_open_c
 TRAEFIK_SERVICE = query_var("service", "Service",
                             'freightwatch_traefik_service_window_requests{instance=~"$instance"}')
 SOURCE = query_var("source", "Source", "freightwatch_target_up")
+SLO = query_var("slo", "SLO", "freightwatch_slo_objective_ratio")
 
 ODOO = 'cluster=~"$cluster", tenant=~"$tenant"'
 REPLICA = 'cluster=~"$cluster"'
@@ -137,6 +153,14 @@ OVERVIEW = [
           [q('sum by (tenant, channel) (freightwatch_odoo_queue_jobs{%s})' % EDI,
              "{{tenant}} {{channel}}")],
           "EDI jobs not yet done, per channel."),
+] + ([
+    row("SLO error budgets"),
+    panel("Error budget left", "bargauge", "percentunit",
+          [q('max by (slo) (freightwatch_slo_error_budget_remaining_ratio)', "{{slo}}")],
+          "Share of each SLO's error budget left over its window; below 0 when overspent.",
+          width=24, height=6, thresholds=[("red", None), ("orange", 0.25), ("green", 0.5)],
+          minimum=0, maximum=1),
+] if HAS_SLOS else []) + [
     row("Platform"),
     panel("Targets down", "stat", "none",
           [q('count(freightwatch_target_up == 0) or vector(0)')],
@@ -361,6 +385,37 @@ AGENT = [
           "CPU seconds per second used by the agent."),
 ]
 
+SLOS = [
+    row("Error budgets"),
+    panel("Error budget left", "bargauge", "percentunit",
+          [q('max by (slo) (freightwatch_slo_error_budget_remaining_ratio{slo=~"$slo"})',
+             "{{slo}}")],
+          "Share of the error budget left over the SLO window; below 0 when overspent.",
+          thresholds=[("red", None), ("orange", 0.25), ("green", 0.5)], minimum=0, maximum=1),
+    panel("SLI against objective", "table", "percentunit",
+          [q('max by (slo) (freightwatch_slo_sli_ratio{slo=~"$slo"})', instant=True),
+           q('max by (slo) (freightwatch_slo_objective_ratio{slo=~"$slo"})', instant=True)],
+          "Share of good events over the window (A) and the objective (B)."),
+    row("Burn rates"),
+    panel("Burn rate per window", "timeseries", "none",
+          [q('max by (slo, window) (freightwatch_slo_burn_rate{slo=~"$slo"})',
+             "{{slo}} {{window}}")],
+          "Error ratio divided by the error budget ratio; 1 spends the budget exactly over the"
+          " SLO window, 14.4 over 1 h spends 2 % of a 30-day budget."),
+    panel("Time until the budget is spent", "timeseries", "s",
+          [q('min by (slo) (freightwatch_slo_time_to_exhaustion_seconds{slo=~"$slo"})'
+             ' or (max by (slo) (freightwatch_slo_objective_ratio{slo=~"$slo"}) * 0 + 1/0)',
+             "{{slo}}")],
+          "At the current burn rate; +Inf while the budget is not burning."),
+    row("Events"),
+    panel("Events in the SLO window", "timeseries", "none",
+          [q('max by (slo) (freightwatch_slo_window_events{slo=~"$slo"})', "{{slo}}")],
+          "Events counted over the window; few events make the SLI noisy."),
+    panel("In maintenance", "timeseries", "none",
+          [q('max by (slo) (freightwatch_slo_in_maintenance{slo=~"$slo"})', "{{slo}}")],
+          "1 while a maintenance window stops the budget from burning."),
+]
+
 DASHBOARDS = [
     ("freightwatch-overview", "Freightwatch / Logistics impact overview",
      "Per tenant: order flow, warehouse, carrier labels, integrations and firing alerts.",
@@ -380,7 +435,11 @@ DASHBOARDS = [
     ("freightwatch-agent", "Freightwatch / Agent health",
      "The agent's own targets, scrapes, alerts, notification deliveries and process.",
      [DATASOURCE, SOURCE], AGENT),
-]
+] + ([
+    ("freightwatch-slos", "Freightwatch / SLOs and error budgets",
+     "Error budget left, burn rates and time to exhaustion of every SLO.",
+     [DATASOURCE, SLO], SLOS),
+] if HAS_SLOS else [])
 
 
 def build(uid, title, description, variables, panels):
@@ -436,7 +495,7 @@ def render_panel(item, panel_id, x, y):
     steps = [{"color": color, "value": value}
              for color, value in item.get("thresholds", [("green", None)])]
     defaults = {"unit": item["unit"], "thresholds": {"mode": "absolute", "steps": steps},
-                "color": {"mode": "thresholds" if item["kind"] in ("stat", "gauge")
+                "color": {"mode": "thresholds" if item["kind"] in ("stat", "gauge", "bargauge")
                           else "palette-classic"}}
     if "minimum" in item:
         defaults["min"] = item["minimum"]
@@ -463,6 +522,11 @@ def panel_options(kind):
         return {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
                 "colorMode": "value", "graphMode": "area", "justifyMode": "auto",
                 "orientation": "auto", "textMode": "auto"}
+    if kind == "bargauge":
+        return {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
+                "displayMode": "gradient", "orientation": "horizontal", "showUnfilled": True,
+                "valueMode": "color", "namePlacement": "auto", "sizing": "auto",
+                "minVizHeight": 16, "minVizWidth": 8, "maxVizHeight": 300}
     if kind == "gauge":
         return {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
                 "showThresholdLabels": False, "showThresholdMarkers": True}
