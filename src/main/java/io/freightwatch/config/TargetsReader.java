@@ -67,13 +67,18 @@ final class TargetsReader {
   }
 
   private Optional<PostgresTarget> readPostgres(YamlNode item, Set<String> names) {
-    item.allowOnly("name", "cluster", "dsn", "password", "interval", "statement_timeout");
+    item.allowOnly("name", "cluster", "dsn", "password", "interval", "statement_timeout",
+        "volume_size", "statements_top", "size_interval");
     String name = uniqueName(item, names, "primary-eu1");
     String cluster = item.string("cluster").orElse(name);
     String dsnText = item.requiredString("dsn", "postgresql://freightwatch@db.example:5432/postgres");
     Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
     Duration statementTimeout = item.positiveDuration("statement_timeout", Duration.ofSeconds(5));
     Optional<Secret> password = optionalSecret(item, "password");
+    java.util.OptionalLong volumeSize = ByteSizes.read(item, "volume_size");
+    int statementsTop = item.integer("statements_top", PostgresTarget.DEFAULT_STATEMENTS_TOP, 0, 500);
+    Duration sizeInterval =
+        item.positiveDuration("size_interval", PostgresTarget.DEFAULT_SIZE_INTERVAL);
     if (dsnText.isEmpty()) {
       return Optional.empty();
     }
@@ -94,7 +99,8 @@ final class TargetsReader {
     String database = url.path().isEmpty() ? "postgres" : url.path();
     String user = url.user().isEmpty() ? "freightwatch" : url.user();
     return Optional.of(new PostgresTarget(name, cluster, url.host(), url.port(), database, user,
-        effectivePassword, url.query(), interval, statementTimeout));
+        effectivePassword, url.query(), interval, statementTimeout, volumeSize, statementsTop,
+        sizeInterval));
   }
 
   private Optional<OdooTarget> readOdoo(YamlNode item) {

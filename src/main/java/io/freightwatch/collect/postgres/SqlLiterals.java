@@ -27,10 +27,14 @@ final class SqlLiterals {
   static final int MAX_CHARS = 1000;
 
   private static final String PLACEHOLDER = "?";
+  // Only lists after IN and ARRAY: a function call such as current_setting($1, $2) keeps its
+  // arguments.
   private static final Pattern PLACEHOLDER_LIST =
-      Pattern.compile("\\(\\s*(?:\\?|\\$\\d+)(?:\\s*,\\s*(?:\\?|\\$\\d+))+\\s*\\)");
+      Pattern.compile(
+          "(?i)\\b(IN\\s*)\\(\\s*(?:\\?|\\$\\d+)(?:\\s*,\\s*(?:\\?|\\$\\d+))+\\s*\\)");
   private static final Pattern PLACEHOLDER_ARRAY =
-      Pattern.compile("\\[\\s*(?:\\?|\\$\\d+)(?:\\s*,\\s*(?:\\?|\\$\\d+))+\\s*]");
+      Pattern.compile(
+          "(?i)\\b(ARRAY\\s*)\\[\\s*(?:\\?|\\$\\d+)(?:\\s*,\\s*(?:\\?|\\$\\d+))+\\s*]");
 
   private SqlLiterals() {}
 
@@ -217,8 +221,8 @@ final class SqlLiterals {
   }
 
   private static String collapseLists(String text) {
-    String lists = PLACEHOLDER_LIST.matcher(text).replaceAll("(?)");
-    return PLACEHOLDER_ARRAY.matcher(lists).replaceAll("[?]");
+    String lists = PLACEHOLDER_LIST.matcher(text).replaceAll("$1(?)");
+    return PLACEHOLDER_ARRAY.matcher(lists).replaceAll("$1[?]");
   }
 
   private static String cut(String text) {

@@ -163,7 +163,7 @@ final class StatementDeltas {
   private record GroupKey(long dbId, long queryId) {}
 
   /**
-   * What one statement did in an interval, summed over users and nesting levels.
+   * Counts of one statement in an interval, summed over users and nesting levels.
    *
    * @param maxExecMillis the highest {@code max_exec_time} of its entries; this is a maximum since
    *     the entry was created, not within the interval

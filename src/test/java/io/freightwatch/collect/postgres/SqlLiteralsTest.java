@@ -63,6 +63,12 @@ class SqlLiteralsTest {
   }
 
   @Test
+  void keepsFunctionArgumentLists() {
+    assertThat(SqlLiterals.redact("SELECT current_setting($1, $2), coalesce(a, 0, 1)"))
+        .isEqualTo("SELECT current_setting($1, $2), coalesce(a, ?, ?)");
+  }
+
+  @Test
   void dropsCommentsWithTheirValues() {
     assertThat(
             SqlLiterals.redact(
