@@ -26,6 +26,11 @@ final class SecretReader {
     this.baseDirectory = baseDirectory;
   }
 
+  /** Returns the directory that relative paths in the configuration are resolved against. */
+  Path baseDirectory() {
+    return baseDirectory;
+  }
+
   /** Returns true when {@code text} contains a secret reference. */
   static boolean isReference(String text) {
     return REFERENCE.matcher(text).find();

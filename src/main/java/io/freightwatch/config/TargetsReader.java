@@ -143,7 +143,7 @@ final class TargetsReader {
   }
 
   private Optional<RedisTarget> readRedis(YamlNode item, Set<String> names) {
-    item.allowOnly("name", "url", "user", "password", "interval", "timeout");
+    item.allowOnly("name", "url", "user", "password", "interval", "timeout", "ca_file", "queues");
     String name = uniqueName(item, names, "sessions");
     String urlText = item.requiredString("url", "redis://redis.example:6379");
     Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
@@ -162,8 +162,55 @@ final class TargetsReader {
     }
     ParsedUrl url = parsed.get();
     String user = item.string("user").orElse(url.user());
+    int database = 0;
+    if (!url.path().isEmpty()) {
+      if (url.path().matches("\\d{1,4}")) {
+        database = Integer.parseInt(url.path());
+      } else {
+        urlNode.problem("got the path \"/" + url.path() + "\"; expected a database number such as"
+            + " redis://redis.example:6379/2, or no path for database 0");
+      }
+    }
+    Optional<java.nio.file.Path> caFile = item.string("ca_file").map(path -> secrets.baseDirectory().resolve(path));
+    caFile.ifPresent(path -> {
+      if (!java.nio.file.Files.isReadable(path)) {
+        item.get("ca_file").ifPresent(n -> n.problem("got \"" + path + "\"; no readable file there;"
+            + " point it at a PEM file of the certificate authorities, e.g. /etc/ssl/redis-ca.pem"));
+      }
+    });
+    List<RedisTarget.Queue> queues = readQueues(item);
     return Optional.of(new RedisTarget(name, url.host(), url.port(), url.scheme().equals("rediss"),
-        user, password.orElse(url.password()), interval, timeout));
+        user, password.orElse(url.password()), interval, timeout, database, caFile, queues));
+  }
+
+  private static List<RedisTarget.Queue> readQueues(YamlNode item) {
+    List<RedisTarget.Queue> queues = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    for (YamlNode queue : item.list("queues")) {
+      queue.allowOnly("name", "key", "type");
+      String key = queue.requiredString("key", "queue:carrier-labels");
+      String typeText = queue.requiredString("type", "list");
+      String name = queue.string("name").orElse(key);
+      Optional<RedisTarget.KeyType> type = switch (typeText) {
+        case "list" -> Optional.of(RedisTarget.KeyType.LIST);
+        case "zset" -> Optional.of(RedisTarget.KeyType.ZSET);
+        case "stream" -> Optional.of(RedisTarget.KeyType.STREAM);
+        case "" -> Optional.empty();
+        default -> {
+          queue.get("type").ifPresent(n -> n.problem("got \"" + typeText
+              + "\"; expected list, zset or stream"));
+          yield Optional.empty();
+        }
+      };
+      if (!key.isEmpty() && !keys.add(key)) {
+        queue.get("key").ifPresent(n -> n.problem("got \"" + key
+            + "\"; this key is listed twice; list each key once"));
+      }
+      if (!key.isEmpty() && type.isPresent()) {
+        queues.add(new RedisTarget.Queue(name, key, type.get()));
+      }
+    }
+    return queues;
   }
 
   private Optional<TraefikTarget> readTraefik(YamlNode item, Set<String> names) {

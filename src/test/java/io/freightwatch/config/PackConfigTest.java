@@ -79,6 +79,60 @@ class PackConfigTest {
     assertThat(ByteSizes.parse("0")).isEmpty();
   }
 
+  @Test
+  void readsRedisQueuesAndDatabase() throws Exception {
+    Path ca = dir.resolve("ca.pem");
+    Files.writeString(ca, "-----BEGIN CERTIFICATE-----\n");
+    Path file = write("""
+        targets:
+          redis:
+            - name: cache
+              url: rediss://redis:6380/3
+              ca_file: ca.pem
+              queues:
+                - {name: labels, key: "queue:carrier-labels", type: list}
+                - {key: "edi:retry", type: zset}
+                - {key: "events", type: stream}
+        """);
+
+    RedisTarget target = new ConfigLoader(Map.of()).load(file).redis().get(0);
+
+    assertThat(target.tls()).isTrue();
+    assertThat(target.database()).isEqualTo(3);
+    assertThat(target.caFile()).contains(ca);
+    assertThat(target.queues()).containsExactly(
+        new RedisTarget.Queue("labels", "queue:carrier-labels", RedisTarget.KeyType.LIST),
+        new RedisTarget.Queue("edi:retry", "edi:retry", RedisTarget.KeyType.ZSET),
+        new RedisTarget.Queue("events", "events", RedisTarget.KeyType.STREAM));
+  }
+
+  @Test
+  void rejectsBadQueueEntries() throws Exception {
+    Path file = write("""
+        targets:
+          redis:
+            - name: cache
+              url: redis://redis:6379/sessions
+              ca_file: missing.pem
+              queues:
+                - {key: "a", type: hash}
+                - {type: list}
+                - {key: "a", type: list}
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("pack.yaml:4: targets.redis[0].url: got the path \"/sessions\";"
+            + " expected a database number such as redis://redis.example:6379/2")
+        .hasMessageContaining("pack.yaml:5: targets.redis[0].ca_file: got \"")
+        .hasMessageContaining("pack.yaml:7: targets.redis[0].queues[0].type: got \"hash\";"
+            + " expected list, zset or stream")
+        .hasMessageContaining("pack.yaml:8: targets.redis[0].queues[1].key: missing; set it,"
+            + " e.g. key: queue:carrier-labels")
+        .hasMessageContaining("pack.yaml:9: targets.redis[0].queues[2].key: got \"a\"; this key"
+            + " is listed twice; list each key once");
+  }
+
   private Path write(String text) throws Exception {
     Path file = dir.resolve("pack.yaml");
     Files.writeString(file, text);
