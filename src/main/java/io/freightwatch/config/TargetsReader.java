@@ -214,7 +214,7 @@ final class TargetsReader {
   }
 
   private Optional<TraefikTarget> readTraefik(YamlNode item, Set<String> names) {
-    item.allowOnly("name", "url", "interval", "window", "timeout", "services");
+    item.allowOnly("name", "url", "interval", "window", "timeout", "services", "backends");
     String name = uniqueName(item, names, "ingress");
     String urlText = item.requiredString("url", "http://traefik.example:8080/metrics");
     Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
@@ -235,6 +235,7 @@ final class TargetsReader {
       Map<String, String> labels = new LinkedHashMap<>(service.stringMap("labels"));
       pattern.ifPresent(p -> services.add(new TraefikTarget.ServiceLabels(p, labels)));
     }
+    List<TraefikTarget.Backend> backends = readBackends(item);
     if (urlText.isEmpty()) {
       return Optional.empty();
     }
@@ -244,12 +245,41 @@ final class TargetsReader {
           || url.getHost() == null) {
         throw new URISyntaxException(urlText, "not an http(s) URL with a host");
       }
-      return Optional.of(new TraefikTarget(name, url, interval, window, timeout, services));
+      return Optional.of(
+          new TraefikTarget(name, url, interval, window, timeout, services, backends));
     } catch (URISyntaxException e) {
       item.get("url").ifPresent(n -> n.problem("got \"" + urlText
           + "\"; expected an http(s) URL such as http://traefik.example:8080/metrics"));
       return Optional.empty();
     }
+  }
+
+  private static List<TraefikTarget.Backend> readBackends(YamlNode item) {
+    List<TraefikTarget.Backend> backends = new ArrayList<>();
+    Set<String> addresses = new HashSet<>();
+    for (YamlNode backend : item.list("backends")) {
+      backend.allowOnly("application", "addresses");
+      String application = backend.requiredString("application", "odoo-tenant42");
+      List<String> valid = new ArrayList<>();
+      for (YamlNode address : backend.list("addresses")) {
+        String text = address.asString().orElse("");
+        if (!text.matches("[^\\s/:]+:\\d{1,5}") && !text.matches("\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
+          address.problem("got \"" + text + "\"; expected host:port such as 10.0.1.21:8069");
+        } else if (!addresses.add(text)) {
+          address.problem("got \"" + text + "\"; this address is listed twice; give each"
+              + " address one application");
+        } else {
+          valid.add(text);
+        }
+      }
+      if (backend.get("addresses").isEmpty()) {
+        backend.problem("missing addresses; e.g. addresses: [\"10.0.1.21:8069\"]");
+      }
+      if (!application.isEmpty()) {
+        backends.add(new TraefikTarget.Backend(application, valid));
+      }
+    }
+    return backends;
   }
 
   private static String uniqueName(YamlNode item, Set<String> names, String example) {

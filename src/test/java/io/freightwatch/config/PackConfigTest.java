@@ -133,6 +133,44 @@ class PackConfigTest {
             + " is listed twice; list each key once");
   }
 
+  @Test
+  void readsTraefikBackendInventory() throws Exception {
+    Path file = write("""
+        targets:
+          traefik:
+            - name: edge
+              url: http://traefik:8080/metrics
+              backends:
+                - application: odoo-tenant42
+                  addresses: ["10.0.1.21:8069", "10.0.1.22:8069"]
+        """);
+
+    TraefikTarget target = new ConfigLoader(Map.of()).load(file).traefik().get(0);
+
+    assertThat(target.backends()).containsExactly(new TraefikTarget.Backend("odoo-tenant42",
+        java.util.List.of("10.0.1.21:8069", "10.0.1.22:8069")));
+  }
+
+  @Test
+  void rejectsBackendAddressWithoutPort() throws Exception {
+    Path file = write("""
+        targets:
+          traefik:
+            - name: edge
+              url: http://traefik:8080/metrics
+              backends:
+                - application: odoo-tenant42
+                  addresses: ["http://10.0.1.21"]
+                - application: other
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("pack.yaml:7: targets.traefik[0].backends[0].addresses[0]: got"
+            + " \"http://10.0.1.21\"; expected host:port such as 10.0.1.21:8069")
+        .hasMessageContaining("pack.yaml:8: targets.traefik[0].backends[1]: missing addresses");
+  }
+
   private Path write(String text) throws Exception {
     Path file = dir.resolve("pack.yaml");
     Files.writeString(file, text);
