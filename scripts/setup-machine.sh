@@ -58,8 +58,18 @@ has_postgres || packages+=(postgresql postgresql-contrib)
 
 command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || packages+=(redis-server)
 
+# Benchmark 3 (bench/side-by-side.sh) runs Debian's PostgreSQL and Redis exporters next to the
+# agent on the same lab. Only their programs are used: the policy-rc.d below keeps their systemd
+# services from starting during installation, and the benchmark starts its own processes.
+exporters=()
+[[ -x /usr/bin/prometheus-postgres-exporter ]] || exporters+=(prometheus-postgres-exporter)
+[[ -x /usr/bin/prometheus-redis-exporter ]] || exporters+=(prometheus-redis-exporter)
+if [[ ${#exporters[@]} -gt 0 ]]; then
+  packages+=("${exporters[@]}")
+fi
+
 if [[ ${#packages[@]} -eq 0 && "$need_jdk" -eq 0 ]]; then
-  log "nothing to install: JDK, Maven, PostgreSQL and redis-server are present"
+  log "nothing to install: JDK, Maven, PostgreSQL, redis-server and the exporters are present"
   exit 0
 fi
 

@@ -3,7 +3,7 @@ package io.freightwatch.collect.traefik;
 import java.util.Objects;
 
 /**
- * What a Traefik request series is about: an entry point, a router or a service, by name.
+ * The subject of a Traefik request series: an entry point, a router or a service, by name.
  *
  * @param scope which of the three
  * @param name the {@code entrypoint}, {@code router} or {@code service} label value
