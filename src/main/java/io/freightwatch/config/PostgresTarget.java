@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param options extra libpq/JDBC connection parameters such as {@code sslmode}
  * @param interval time between scrapes
  * @param statementTimeout server-side limit of each statement
- * @param volumeSizeBytes size of the volume that holds the data directory, for the days-until-full
+ * @param volumeSizeBytes size of the volume that contains the data directory, for the days-until-full
  *     forecast; empty when not configured
  * @param statementsTop number of pg_stat_statements statements reported per scrape, those with the
  *     highest execution time in the interval

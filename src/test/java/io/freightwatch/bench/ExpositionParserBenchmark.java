@@ -63,7 +63,7 @@ public class ExpositionParserBenchmark {
   public List<Sample> parseAndComputeSignals() {
     now = now.plusSeconds(30);
     // Counters grow on alternate steps and fall back on the others, which the signals treat as
-    // resets; either way every series gets an increase, as in steady traffic.
+    // resets. Either way every series gets an increase, as in steady traffic.
     String text = steps[step++ & 1];
     return signals.update(ExpositionParser.parse(text, ExpositionFormat.PROMETHEUS_TEXT), now);
   }

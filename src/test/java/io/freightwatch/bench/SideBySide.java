@@ -45,10 +45,13 @@ public final class SideBySide {
   private final int tenants;
   private final Duration interval;
   private final int cycles;
+  private final int connectionCap;
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<Process> processes = new ArrayList<>();
 
-  private SideBySide(Path jar, Path dir, int tenants, Duration interval, int cycles) {
+  private SideBySide(Path jar, Path dir, int tenants, Duration interval, int cycles,
+      int connectionCap) {
+    this.connectionCap = connectionCap;
     this.jar = jar;
     this.dir = dir;
     this.tenants = tenants;
@@ -58,7 +61,8 @@ public final class SideBySide {
 
   public static void main(String[] args) throws Exception {
     SideBySide run = new SideBySide(Path.of(args[0]), Path.of(args[1]), Integer.parseInt(args[2]),
-        Duration.ofSeconds(Long.parseLong(args[3])), Integer.parseInt(args[4]));
+        Duration.ofSeconds(Long.parseLong(args[3])), Integer.parseInt(args[4]),
+        Integer.parseInt(args[5]));
     try {
       run.run();
     } finally {
@@ -77,15 +81,18 @@ public final class SideBySide {
       Path config = dir.resolve("freightwatch.yaml");
       lab.writeAgentConfig(config, new AgentConfigFile("127.0.0.1:" + agentPort, interval,
           Path.of(System.getProperty("user.dir")).resolve("alert-rules"), "http://127.0.0.1:9/"));
-      Process agent = start("agent", List.of("java", "-XX:+UseSerialGC", "-Xss512k",
-          "-XX:MaxMetaspaceSize=64m", "-Xmx64m", "-Xms16m", "-XX:TieredStopAtLevel=1",
-          "-XX:ReservedCodeCacheSize=32m", "-jar", jar.toString(), "run", "--config",
-          config.toString()), Map.of());
+      Files.writeString(config, Files.readString(config).replace("agent:\n",
+          "agent:\n  max_database_connections: " + connectionCap + "\n"));
+      Process agent = start("agent", agentCommand(config), Map.of());
       Process pgExporter = start("postgres_exporter", List.of(
           "/usr/bin/prometheus-postgres-exporter", "--web.listen-address=127.0.0.1:"
-              + pgExporterPort, "--auto-discover-databases", "--extend.query-path="
-              + writeQueueJobQuery()), Map.of("DATA_SOURCE_NAME", "postgresql://" + EXPORTER_ROLE
-              + "@127.0.0.1:" + postgres.primaryPort() + "/postgres?sslmode=disable"));
+              + pgExporterPort, "--auto-discover-databases", "--exclude-databases=postgres",
+          "--extend.query-path=" + writeQueueJobQuery()),
+          // Pointed at a tenant database and with postgres excluded, so that every database it
+          // queries has queue_job, because the exporter returns HTTP 500 when a custom query fails.
+          Map.of("DATA_SOURCE_NAME", "postgresql://" + EXPORTER_ROLE + "@127.0.0.1:"
+              + postgres.primaryPort() + "/" + lab.tenants().all().get(0).database()
+              + "?sslmode=disable"));
       Process redisExporter = start("redis_exporter", List.of(
           "/usr/bin/prometheus-redis-exporter", "-web.listen-address", "127.0.0.1:"
               + redisExporterPort, "-redis.addr", lab.redis().uri()), Map.of());
@@ -118,6 +125,23 @@ public final class SideBySide {
     }
   }
 
+  /**
+   * Returns the agent's command line: the lean JVM flags, or the flags in the environment variable
+   * FW_BENCH_AGENT_OPTS when it is set (for example to add a flight recording).
+   */
+  private List<String> agentCommand(Path config) {
+    List<String> command = new ArrayList<>(List.of("java"));
+    String options = System.getenv("FW_BENCH_AGENT_OPTS");
+    if (options == null || options.isBlank()) {
+      command.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
+          "-Xmx64m", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m"));
+    } else {
+      command.addAll(List.of(options.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
+    return command;
+  }
+
   private void cycle(List<Tool> tools, LabPostgres postgres) throws Exception {
     long start = System.nanoTime();
     for (Tool tool : tools) {
@@ -133,8 +157,9 @@ public final class SideBySide {
 
   private void report(List<Tool> tools, LabPostgres postgres) throws SQLException {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "PostgreSQL %d, %d tenant databases, %d cycles of %d s"
-        + "%n%n", postgres.majorVersion(), tenants, cycles, interval.toSeconds()));
+    out.append(String.format(Locale.ROOT, "PostgreSQL %d, %d tenant databases, %d cycles of %d s,"
+            + " agent connection cap %d%n%n", postgres.majorVersion(), tenants, cycles,
+        interval.toSeconds(), connectionCap));
     out.append("| tool | RSS MiB (peak) | process CPU ms/cycle | /metrics median ms (p90) |"
         + " PostgreSQL statement ms/cycle | PostgreSQL backend CPU ms/cycle | backends |\n");
     out.append("|---|---|---|---|---|---|---|\n");
@@ -154,12 +179,33 @@ public final class SideBySide {
         agent.backendMillis() / pg.backendMillis(),
         agent.cpuMillis() / (pg.cpuMillis() + redis.cpuMillis()),
         agent.rssKib() / (double) (pg.rssKib() + redis.rssKib())));
+    for (Tool tool : List.of(agent, pg)) {
+      out.append(topStatements(postgres, tool.role()));
+    }
     System.out.println(out);
     try {
       Files.writeString(dir.resolve("side-by-side.md"), out);
     } catch (IOException e) {
       System.err.println("could not write the result file: " + e);
     }
+  }
+
+  /** Returns the role's statements with the most time since the lab started, as a list. */
+  private static String topStatements(LabPostgres postgres, String role) throws SQLException {
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        "%ntop statements of %s since the lab started (calls, total ms, text):%n", role));
+    try (Connection admin = postgres.connectPrimary("postgres");
+        Statement statement = admin.createStatement();
+        ResultSet row = statement.executeQuery("SELECT sum(s.calls), sum(s.total_exec_time"
+            + " + s.total_plan_time), left(regexp_replace(min(s.query), '\\s+', ' ', 'g'), 110)"
+            + " FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = '"
+            + role + "' GROUP BY s.queryid ORDER BY 2 DESC LIMIT 8")) {
+      while (row.next()) {
+        out.append(String.format(Locale.ROOT, "- %d, %.0f, %s%n", row.getLong(1),
+            row.getDouble(2), row.getString(3)));
+      }
+    }
+    return out.toString();
   }
 
   /** Creates the exporter's role like the agent's: pg_monitor plus SELECT on the tenant tables. */
@@ -179,13 +225,21 @@ public final class SideBySide {
     }
   }
 
-  /** Writes the custom query postgres_exporter users add for Odoo's job queue. */
+  /**
+   * Writes the custom query postgres_exporter users add for Odoo's job queue. It needs the
+   * database as a label, because the exporter gives every auto-discovered database of a server the
+   * same server label and rejects the duplicates with HTTP 500.
+   */
   private Path writeQueueJobQuery() throws IOException {
     Path file = dir.resolve("queue-job-query.yaml");
     Files.writeString(file, """
         odoo_queue_job:
-          query: "SELECT channel, state, count(*) AS jobs FROM queue_job GROUP BY channel, state"
+          query: "SELECT current_database() AS datname, channel, state, count(*) AS jobs
+            FROM queue_job GROUP BY channel, state"
           metrics:
+            - datname:
+                usage: "LABEL"
+                description: "Tenant database"
             - channel:
                 usage: "LABEL"
                 description: "queue_job channel"
@@ -311,7 +365,9 @@ public final class SideBySide {
           .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
       double millis = (System.nanoTime() - start) / 1e6;
       if (response.statusCode() != 200) {
-        throw new IllegalStateException(name + " answered HTTP " + response.statusCode());
+        String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        throw new IllegalStateException(name + " answered HTTP " + response.statusCode() + ": "
+            + body.substring(0, Math.min(300, body.length())));
       }
       if (measuring) {
         latenciesMillis.add(millis);
@@ -320,6 +376,7 @@ public final class SideBySide {
 
     void awaitReady(HttpClient http, Duration limit) throws InterruptedException {
       long deadline = System.nanoTime() + limit.toNanos();
+      String lastError = "";
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
           throw new IllegalStateException(name + " exited with " + process.exitValue());
@@ -328,10 +385,12 @@ public final class SideBySide {
           scrape(http);
           return;
         } catch (IOException | IllegalStateException notYet) {
+          lastError = notYet.getMessage();
           TimeUnit.MILLISECONDS.sleep(250);
         }
       }
-      throw new IllegalStateException(name + " did not serve " + url + " within " + limit);
+      throw new IllegalStateException(name + " did not serve " + url + " within " + limit
+          + "; last error: " + lastError);
     }
 
     void recordBackends(LabPostgres postgres, Map<Integer, Long> ticksByPid) throws SQLException {

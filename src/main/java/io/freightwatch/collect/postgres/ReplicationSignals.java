@@ -51,6 +51,8 @@ final class ReplicationSignals {
         standbyBySlot.put(slot.name(), names.get(slot.activePid()));
       }
       boolean physical = "physical".equals(slot.slotType());
+      // NOTE: an inactive physical slot of a WAL archiver such as pg_receivewal is reported as a
+      // standby too. It retains WAL all the same, so the lag alert still points at a filling disk.
       if (physical && !slot.active() && slot.retainedBytes() != null) {
         String standby = standbyBySlot.getOrDefault(slot.name(), slot.name());
         if (!connected.contains(standby)) {
