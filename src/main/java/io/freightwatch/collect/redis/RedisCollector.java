@@ -138,12 +138,14 @@ public final class RedisCollector implements Collector {
   @Override
   public Future<List<Sample>> scrape(ScrapeContext context) {
     Context caller = context.vertx().getOrCreateContext();
-    return connected(caller)
-        .compose(open -> send(open.async(), caller, context))
-        // Connect and command each have the target's timeout, so together they may need twice
-        // that. This bounds the whole scrape by the scheduler's limit.
-        .timeout(context.timeout().toMillis(), TimeUnit.MILLISECONDS)
-        .recover(failure -> Future.failedFuture(describe(failure)));
+    Future<List<Sample>> samples =
+        connected(caller)
+            .compose(open -> send(open.async(), caller, context))
+            // Connect and command each have the target's timeout, so together they may need twice
+            // that. This bounds the whole scrape by the scheduler's limit.
+            .timeout(context.timeout().toMillis(), TimeUnit.MILLISECONDS)
+            .recover(failure -> Future.failedFuture(describe(failure)));
+    return later(samples, caller);
   }
 
   private Future<List<Sample>> send(
@@ -249,11 +251,25 @@ public final class RedisCollector implements Collector {
     connection = null;
     Future<Void> closing =
         open == null ? Future.succeededFuture() : fromStage(open.closeAsync(), caller);
-    return closing.compose(
-        ignored ->
-            fromStage(
-                client.shutdownAsync(0, target.timeout().toMillis(), TimeUnit.MILLISECONDS),
-                caller));
+    Future<Void> shutdown =
+        closing.compose(
+            ignored ->
+                fromStage(
+                    client.shutdownAsync(0, target.timeout().toMillis(), TimeUnit.MILLISECONDS),
+                    caller));
+    return caller == null ? shutdown : later(shutdown, caller);
+  }
+
+  /**
+   * Returns a future that completes like {@code result}, always in a later task of {@code caller}.
+   * Lettuce's I/O threads can finish every reply before the scrape has wired up its futures; then
+   * the chain would complete inside the calling task, and the caller would see a result that
+   * depends on thread timing.
+   */
+  private static <T> Future<T> later(Future<T> result, Context caller) {
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    result.onComplete(outcome -> caller.runOnContext(ignored -> promise.handle(outcome)));
+    return promise.future();
   }
 
   private Future<StatefulRedisConnection<String, String>> connected(Context caller) {
