@@ -262,9 +262,9 @@ public final class RedisCollector implements Collector {
 
   /**
    * Returns a future that completes like {@code result}, always in a later task of {@code caller}.
-   * Lettuce's I/O threads can finish every reply before the scrape has wired up its futures; then
-   * the chain would complete inside the calling task, and the caller would see a result that
-   * depends on thread timing.
+   * Lettuce's I/O threads can finish every reply before the scrape has wired up its futures. The
+   * chain would then complete inside the calling task, so when the result arrives would depend on
+   * thread timing.
    */
   private static <T> Future<T> later(Future<T> result, Context caller) {
     io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
