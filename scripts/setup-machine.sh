@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Freightwatch's build, tests and lab need on Debian or Ubuntu, and only what is
 # missing: a JDK 17 (or newer), Maven, the PostgreSQL server programs (13 or newer) with
-# pg_stat_statements, and redis-server. Safe to run again: it installs nothing when all is there.
+# pg_stat_statements, redis-server and prometheus-alertmanager. Safe to run again: it installs
+# nothing when all is there.
 #
 # The lab starts its own PostgreSQL and Redis processes. This script never starts, stops or
 # reconfigures the distribution's services: while it installs, a policy-rc.d that denies every
@@ -58,6 +59,10 @@ has_postgres || packages+=(postgresql postgresql-contrib)
 
 command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || packages+=(redis-server)
 
+# Alertmanager: the notification tests post alerts to a real one that they start on a free
+# loopback port with their own configuration. The package's own service is never started here.
+[[ -x /usr/bin/prometheus-alertmanager ]] || packages+=(prometheus-alertmanager)
+
 # Benchmark 3 (bench/side-by-side.sh) runs Debian's PostgreSQL and Redis exporters next to the
 # agent on the same lab. Only their programs are used: the policy-rc.d below keeps their systemd
 # services from starting during installation, and the benchmark starts its own processes.
@@ -69,7 +74,7 @@ if [[ ${#exporters[@]} -gt 0 ]]; then
 fi
 
 if [[ ${#packages[@]} -eq 0 && "$need_jdk" -eq 0 ]]; then
-  log "nothing to install: JDK, Maven, PostgreSQL, redis-server and the exporters are present"
+  log "nothing to install: JDK, Maven, PostgreSQL, redis-server, Alertmanager and exporters found"
   exit 0
 fi
 

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param traefik Traefik metrics endpoints
  * @param rules rule evaluation settings and the loaded rules
  * @param receivers notification receivers
+ * @param routing notification routing tree and fallback receiver
+ * @param export signal exports (OTLP, Azure Monitor)
  */
 public record AgentConfig(
     Path file,
@@ -26,7 +28,9 @@ public record AgentConfig(
     List<RedisTarget> redis,
     List<TraefikTarget> traefik,
     Rules rules,
-    List<ReceiverConfig> receivers) {
+    List<ReceiverConfig> receivers,
+    NotifyConfig routing,
+    ExportConfig export) {
 
   public AgentConfig {
     Objects.requireNonNull(file, "file");
@@ -37,12 +41,15 @@ public record AgentConfig(
     traefik = List.copyOf(traefik);
     Objects.requireNonNull(rules, "rules");
     receivers = List.copyOf(receivers);
+    Objects.requireNonNull(routing, "routing");
+    Objects.requireNonNull(export, "export");
   }
 
   /** Returns a copy with other rules, keeping everything else. */
   public AgentConfig withRules(List<RuleSpec> newRules) {
     return new AgentConfig(file, agent, postgres, odoo, redis, traefik,
-        new Rules(rules.directory(), rules.evaluationInterval(), newRules), receivers);
+        new Rules(rules.directory(), rules.evaluationInterval(), newRules), receivers, routing,
+        export);
   }
 
   /**

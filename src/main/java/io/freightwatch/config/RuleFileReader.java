@@ -30,6 +30,15 @@ public final class RuleFileReader {
    * order; subdirectories are ignored. Rule names must be unique across the files.
    */
   List<RuleSpec> readDirectory(Path directory, Problems problems) {
+    return readDirectory(directory, directory.getParent() == null ? directory
+        : directory.getParent(), problems);
+  }
+
+  /**
+   * Reads every rule file in {@code directory}, naming files in messages by their path relative
+   * to {@code base} (the configuration file's directory).
+   */
+  List<RuleSpec> readDirectory(Path directory, Path base, Problems problems) {
     List<Path> files;
     try (Stream<Path> listing = Files.list(directory)) {
       files = listing
@@ -44,15 +53,9 @@ public final class RuleFileReader {
     List<RuleSpec> specs = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
     for (Path file : files) {
-      for (RuleSpec spec : readFile(file, problems)) {
-        String previous = seen.putIfAbsent(spec.name(), spec.location());
-        if (previous != null) {
-          problems.add(spec.location(), "rules.name", "got \"" + spec.name()
-              + "\"; a rule of this name is already defined at " + previous
-              + "; rule names must be unique");
-        } else {
-          specs.add(spec);
-        }
+      String display = displayName(file, base);
+      for (RuleSpec spec : readFile(file, display, problems, seen)) {
+        specs.add(spec);
       }
     }
     return specs;
@@ -66,18 +69,38 @@ public final class RuleFileReader {
     return specs;
   }
 
-  List<RuleSpec> readFile(Path file, Problems problems) {
-    YamlNode root = YamlNode.parse(file, problems);
+  /**
+   * Reads one file. Names already in {@code seen} (name to location) are duplicates, also when
+   * the rule has other problems, so that one run reports both.
+   */
+  List<RuleSpec> readFile(Path file, String display, Problems problems,
+      Map<String, String> seen) {
+    YamlNode root = YamlNode.parse(file, display, problems);
     root.allowOnly("rules");
     List<RuleSpec> specs = new ArrayList<>();
     for (YamlNode item : root.list("rules")) {
       int before = problems.size();
       RuleSpec spec = readRule(item);
+      String previous = spec.name().isEmpty() ? null
+          : seen.putIfAbsent(spec.name(), spec.location());
+      if (previous != null) {
+        item.get("name").ifPresent(n -> n.problem("got \"" + spec.name()
+            + "\"; a rule of this name is already defined at " + previous
+            + "; rule names must be unique"));
+      }
       if (problems.size() == before) {
         specs.add(spec);
       }
     }
     return specs;
+  }
+
+  private static String displayName(Path file, Path base) {
+    try {
+      return base.relativize(file).toString();
+    } catch (IllegalArgumentException differentRoots) {
+      return file.toString();
+    }
   }
 
   private RuleSpec readRule(YamlNode item) {
@@ -92,6 +115,8 @@ public final class RuleFileReader {
     if (!signal.isEmpty() && !METRIC_NAME.matcher(signal).matches()) {
       item.get("signal").ifPresent(n -> n.problem("got \"" + signal
           + "\"; expected a metric name such as freightwatch_odoo_queue_jobs"));
+    } else if (!signal.isEmpty() && !SignalCatalogue.get().isKnown(signal)) {
+      item.get("signal").ifPresent(n -> n.problem(unknownSignal(signal)));
     }
 
     List<LabelMatcher> matchers = ConfigLoader.readMatchers(item, "matchers");
@@ -135,6 +160,12 @@ public final class RuleFileReader {
     SummaryTemplate summary = SummaryTemplate.parse("");
     try {
       summary = SummaryTemplate.parse(summaryText);
+      for (String signal : summary.signals()) {
+        if (!SignalCatalogue.get().isKnown(signal)) {
+          node.get("summary").ifPresent(n -> n.problem("{{ signal \"" + signal + "\" }}: "
+              + unknownSignal(signal)));
+        }
+      }
     } catch (IllegalArgumentException e) {
       node.get("summary").ifPresent(n -> n.problem(e.getMessage()));
     }
@@ -147,6 +178,12 @@ public final class RuleFileReader {
     boolean customerFacing = node.bool("customer_facing", false);
     return new RuleSpec.Impact(domain, process, summary, severity, owner, runbook, dashboard,
         customerFacing);
+  }
+
+  private static String unknownSignal(String signal) {
+    return "got \"" + signal + "\"; the agent produces no signal of this name, so the rule could"
+        + " never fire" + SignalCatalogue.get().closest(signal)
+            .map(c -> "; did you mean " + c + "?").orElse("; see the metrics catalogue");
   }
 
   private static void requireKey(YamlNode node, String key, String example) {

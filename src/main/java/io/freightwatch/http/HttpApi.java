@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.freightwatch.collect.TargetHealth;
 import io.freightwatch.export.MetricsEndpoint;
 import io.freightwatch.rules.Alert;
+import io.freightwatch.rules.AlertState;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -73,6 +74,12 @@ public final class HttpApi {
 
   private void alerts(RoutingContext ctx) {
     Optional<String> stateFilter = Optional.ofNullable(ctx.request().getParam("state"));
+    if (stateFilter.isPresent() && java.util.Arrays.stream(AlertState.values())
+        .noneMatch(s -> s.apiName().equals(stateFilter.get()))) {
+      text(ctx, 400, "invalid state \"" + stateFilter.get()
+          + "\"; use pending, firing or resolved\n");
+      return;
+    }
     ArrayNode list = JSON.createArrayNode();
     alerts.get().stream()
         .filter(a -> stateFilter.map(s -> a.state().apiName().equals(s)).orElse(true))

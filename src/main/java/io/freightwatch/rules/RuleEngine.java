@@ -115,7 +115,8 @@ public final class RuleEngine {
           instance = new Instance(spec, series.labels());
           instances.put(series.labels(), instance);
         }
-        if (value.isPresent()) {
+        // A clearing value is not stored: a resolved alert keeps the value and text it fired with.
+        if (value.isPresent() && observation != AlertStateMachine.Observation.CLEAR) {
           instance.value = value.getAsDouble();
         }
         apply(instance, instance.machine.observe(observation, now), now, events);
