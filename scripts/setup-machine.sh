@@ -63,6 +63,16 @@ command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || pac
 # loopback port with their own configuration. The package's own service is never started here.
 [[ -x /usr/bin/prometheus-alertmanager ]] || packages+=(prometheus-alertmanager)
 
+# Benchmark 3 (bench/side-by-side.sh) runs Debian's PostgreSQL and Redis exporters next to the
+# agent on the same lab. Only their programs are used: the policy-rc.d below keeps their systemd
+# services from starting during installation, and the benchmark starts its own processes.
+exporters=()
+[[ -x /usr/bin/prometheus-postgres-exporter ]] || exporters+=(prometheus-postgres-exporter)
+[[ -x /usr/bin/prometheus-redis-exporter ]] || exporters+=(prometheus-redis-exporter)
+if [[ ${#exporters[@]} -gt 0 ]]; then
+  packages+=("${exporters[@]}")
+fi
+
 # curl: scripts/demo.sh polls the agent's /readyz with it.
 command -v curl >/dev/null 2>&1 || packages+=(curl)
 
@@ -76,8 +86,8 @@ command -v curl >/dev/null 2>&1 || packages+=(curl)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 
 if [[ ${#packages[@]} -eq 0 && "$need_jdk" -eq 0 ]]; then
-  log "nothing to install: JDK, Maven, PostgreSQL, redis-server, Alertmanager, Prometheus and"
-  log "Chromium are present"
+  log "nothing to install: JDK, Maven, PostgreSQL, redis-server, Alertmanager, exporters,"
+  log "Prometheus, Chromium and curl are present"
   exit 0
 fi
 
