@@ -73,14 +73,22 @@ REDIS = 'instance=~"$instance"'
 TRAEFIK = 'instance=~"$instance", service=~"$service"'
 
 
+# Queue series exist only while jobs are in an open state (the oldest-age series only while a
+# job waits or runs), so queue panels fall back to 0 series: per tenant from the tenant info,
+# which exists for every watched tenant, and per channel from the channels with open jobs.
 def zero_per_tenant(selector):
-    """Return a PromQL fallback of 0 per tenant for series that exist only in a job state."""
-    return ' or (sum by (tenant) (freightwatch_odoo_tenant_info{%s}) * 0)' % selector
+    """Return a PromQL fallback of 0 for each tenant without a series of the left side."""
+    return ' or on(tenant) (sum by (tenant) (freightwatch_odoo_tenant_info{%s}) * 0)' % selector
 
 
 def zero_per_channel(selector):
     """Return a PromQL fallback of 0 per tenant and channel with open jobs."""
     return ' or (sum by (tenant, channel) (freightwatch_odoo_queue_jobs{%s}) * 0)' % selector
+
+
+def zero_if_empty(selector):
+    """Return a PromQL fallback of one 0 series when the left side has no series at all."""
+    return ' or on() (sum(freightwatch_odoo_tenant_info{%s}) * 0)' % selector
 
 
 def q(expr, legend="", instant=False):
@@ -114,8 +122,8 @@ OVERVIEW = [
           width=12, height=5),
     row("Order flow"),
     panel("Order imports waiting, by state", "timeseries", "none",
-          [q('sum by (tenant, state) (freightwatch_odoo_queue_jobs{%s})' % ORDER_IMPORT,
-             "{{tenant}} {{state}}")],
+          [q('sum by (tenant, state) (freightwatch_odoo_queue_jobs{%s})' % ORDER_IMPORT
+             + zero_per_tenant(ODOO), "{{tenant}} {{state}}")],
           "Order import jobs (channel root.edi.order_import) in each open state. Pending jobs"
           " that grow without falling mean orders reach the warehouse late."),
     panel("Order import failures (15 min)", "timeseries", "none",
@@ -150,8 +158,8 @@ OVERVIEW = [
              '[1h]))' % EDI, "{{tenant}} {{channel}}")],
           "Failed EDI jobs (orders in, confirmations and invoices out) per channel."),
     panel("EDI jobs open", "timeseries", "none",
-          [q('sum by (tenant, channel) (freightwatch_odoo_queue_jobs{%s})' % EDI,
-             "{{tenant}} {{channel}}")],
+          [q('sum by (tenant, channel) (freightwatch_odoo_queue_jobs{%s})' % EDI
+             + zero_per_tenant(ODOO), "{{tenant}} {{channel}}")],
           "EDI jobs not yet done, per channel."),
 ] + ([
     row("SLO error budgets"),
@@ -176,8 +184,8 @@ OVERVIEW = [
 ODOO_QUEUES = [
     row("Queue depth"),
     panel("Jobs by channel and state", "timeseries", "none",
-          [q('sum by (channel, state) (freightwatch_odoo_queue_jobs{%s})' % ODOO,
-             "{{channel}} {{state}}")],
+          [q('sum by (channel, state) (freightwatch_odoo_queue_jobs{%s})' % ODOO
+             + zero_if_empty(ODOO), "{{channel}} {{state}}")],
           "Jobs in each open state (pending, enqueued, started, wait_dependencies, failed)."),
     panel("Pending jobs by tenant", "timeseries", "none",
           [q('sum by (tenant) (freightwatch_odoo_queue_jobs{%s, state="pending"})' % ODOO
@@ -187,15 +195,15 @@ ODOO_QUEUES = [
     panel("Oldest pending job age", "timeseries", "s",
           [q('max by (tenant, channel)'
              ' (freightwatch_odoo_queue_job_oldest_pending_age_seconds{%s})' % ODOO
-             + zero_per_channel(ODOO), "{{tenant}} {{channel}}")],
+             + zero_per_channel(ODOO) + zero_per_tenant(ODOO), "{{tenant}} {{channel}}")],
           "Age of the oldest job whose eta has passed, 0 when none waits; above 5 minutes the"
           " runner is stalled or the channel is saturated."),
     panel("Oldest started job age", "timeseries", "s",
           [q('max by (tenant, channel)'
-             ' (freightwatch_odoo_queue_job_oldest_started_age_seconds{%s})' % ODOO,
-             "{{tenant}} {{channel}}")],
-          "Time since the oldest running job started; a job that runs far longer than usual"
-          " may have lost its worker."),
+             ' (freightwatch_odoo_queue_job_oldest_started_age_seconds{%s})' % ODOO
+             + zero_per_channel(ODOO) + zero_per_tenant(ODOO), "{{tenant}} {{channel}}")],
+          "Time since the oldest running job started, 0 when none runs; a job that runs far"
+          " longer than usual may have lost its worker."),
     row("Failures"),
     panel("Job failures per minute", "timeseries", "none",
           [q('sum by (tenant, channel)'
@@ -204,7 +212,7 @@ ODOO_QUEUES = [
           "Jobs that moved to failed, per minute, averaged over 5 minutes."),
     panel("Failed jobs waiting for a decision", "timeseries", "none",
           [q('sum by (tenant, channel) (freightwatch_odoo_queue_jobs{%s, state="failed"})'
-             % ODOO + zero_per_channel(ODOO), "{{tenant}} {{channel}}")],
+             % ODOO + zero_per_channel(ODOO) + zero_per_tenant(ODOO), "{{tenant}} {{channel}}")],
           "Failed jobs stay until someone requeues or cancels them."),
     row("Tenants"),
     panel("Tenant databases", "table", "none",
