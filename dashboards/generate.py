@@ -58,8 +58,11 @@ PG_INSTANCE = query_var("instance", "Instance",
                         'freightwatch_postgres_in_recovery{cluster=~"$cluster"}')
 REDIS_INSTANCE = query_var("instance", "Instance", "freightwatch_redis_memory_used_bytes")
 TRAEFIK_INSTANCE = query_var("instance", "Traefik", "freightwatch_traefik_open_connections")
+TRAEFIK_TENANT = query_var("tenant", "Tenant",
+                           'freightwatch_traefik_service_window_requests{instance=~"$instance"}')
 TRAEFIK_SERVICE = query_var("service", "Service",
-                            'freightwatch_traefik_service_window_requests{instance=~"$instance"}')
+                            'freightwatch_traefik_service_window_requests{instance=~"$instance",'
+                            ' tenant=~"$tenant"}')
 SOURCE = query_var("source", "Source", "freightwatch_target_up")
 SLO = query_var("slo", "SLO", "freightwatch_slo_objective_ratio")
 
@@ -70,7 +73,7 @@ ORDER_IMPORT = ODOO + ', channel=~"root\\\\.edi\\\\.order_import(\\\\..+)?"'
 EDI = ODOO + ', channel=~"root\\\\.edi(\\\\..+)?"'
 PG = 'cluster=~"$cluster", instance=~"$instance"'
 REDIS = 'instance=~"$instance"'
-TRAEFIK = 'instance=~"$instance", service=~"$service"'
+TRAEFIK = 'instance=~"$instance", tenant=~"$tenant", service=~"$service"'
 
 
 # Queue series exist only while jobs are in an open state (the oldest-age series only while a
@@ -262,6 +265,38 @@ POSTGRES = [
              "{{instance}}")],
           "Informational, on every replica of the cluster: grows while the primary is idle,"
           " without any lag."),
+    panel("WAL retained by replication slots", "timeseries", "bytes",
+          [q('max by (instance, slot) (freightwatch_postgres_replication_slot_retained_wal_bytes'
+             '{%s})' % PG, "{{instance}} {{slot}}")],
+          "WAL each slot keeps from its restart_lsn; an abandoned slot fills the disk.",
+          width=24),
+    row("Sessions and transactions"),
+    panel("Connections used of the limit", "timeseries", "percentunit",
+          [q('max by (instance) (freightwatch_postgres_connections_used_ratio{%s})' % PG,
+             "{{instance}}")],
+          "Client connections divided by the connections open to ordinary roles; at 1 Odoo"
+          " workers cannot connect."),
+    panel("Connections by state", "timeseries", "none",
+          [q('sum by (instance, state) (freightwatch_postgres_connections{%s})' % PG,
+             "{{instance}} {{state}}")],
+          "Client connections per state (active, idle, idle in transaction)."),
+    panel("Longest transaction", "timeseries", "s",
+          [q('max by (instance, database) (freightwatch_postgres_longest_transaction_seconds'
+             '{%s})' % PG, "{{instance}} {{database}}"),
+           q('max by (instance, database)'
+             ' (freightwatch_postgres_longest_idle_in_transaction_seconds{%s})' % PG,
+             "{{instance}} {{database}} idle in transaction")],
+          "Age of the oldest open transaction, and the longest idle-in-transaction session;"
+          " long ones hold locks and keep vacuum from cleaning up."),
+    row("Databases"),
+    panel("Cache hit ratio", "timeseries", "percentunit",
+          [q('min by (instance, database) (freightwatch_postgres_database_cache_hit_ratio{%s})'
+             % PG, "{{instance}} {{database}}")],
+          "Share of block reads served from shared buffers since the previous scrape."),
+    panel("Database size", "timeseries", "bytes",
+          [q('max by (instance, database) (freightwatch_postgres_database_size_bytes{%s})' % PG,
+             "{{instance}} {{database}}")],
+          "Size on disk of each database, read every size_interval."),
 ]
 
 REDIS_PANELS = [
@@ -297,6 +332,23 @@ REDIS_PANELS = [
            q('sum by (instance) (rate(freightwatch_redis_keyspace_misses_total{%s}[5m]))'
              % REDIS, "{{instance}} misses")],
           "Successful and failed key lookups."),
+    row("Server"),
+    panel("Commands per second", "timeseries", "ops",
+          [q('max by (instance) (freightwatch_redis_ops_per_second{%s})' % REDIS,
+             "{{instance}}")],
+          "Commands processed per second, as Redis reports it."),
+    panel("Memory fragmentation ratio", "timeseries", "none",
+          [q('max by (instance) (freightwatch_redis_memory_fragmentation_ratio{%s})' % REDIS,
+             "{{instance}}")],
+          "Resident memory divided by allocated memory; far above 1 wastes memory, below 1"
+          " means swapping."),
+    panel("Keys", "timeseries", "none",
+          [q('max by (instance) (freightwatch_redis_keys{%s})' % REDIS, "{{instance}}")],
+          "Keys over all databases, such as Odoo sessions."),
+    panel("Redis servers", "table", "none",
+          [q('max by (instance, role, version, mode) (freightwatch_redis_info{%s})' % REDIS,
+             instant=True)],
+          "Role, version and mode of each server."),
 ]
 
 TRAEFIK_PANELS = [
@@ -320,6 +372,21 @@ TRAEFIK_PANELS = [
            q('max by (service) (freightwatch_traefik_service_latency_seconds{%s,'
              ' quantile="0.99"})' % TRAEFIK, "{{service}} p99")],
           "Request duration quantiles over the window, websocket requests excluded."),
+    panel("Responses by status class", "timeseries", "percentunit",
+          [q('max by (service, code_class) (freightwatch_traefik_service_code_class_ratio{%s})'
+             % TRAEFIK, "{{service}} {{code_class}}")],
+          "Share of responses per status class (2xx, 3xx, 4xx, 5xx) over the window."),
+    row("Entry points"),
+    panel("Entry point requests per second", "timeseries", "reqps",
+          [q('sum by (entrypoint) (freightwatch_traefik_entrypoint_requests_per_second'
+             '{instance=~"$instance"})', "{{entrypoint}}")],
+          "Requests per entry point over the window."),
+    panel("Entry point 5xx ratio and p95 latency", "timeseries", "none",
+          [q('max by (entrypoint) (freightwatch_traefik_entrypoint_error_ratio'
+             '{instance=~"$instance"})', "{{entrypoint}} 5xx ratio"),
+           q('max by (entrypoint) (freightwatch_traefik_entrypoint_latency_seconds'
+             '{instance=~"$instance", quantile="0.95"})', "{{entrypoint}} p95 seconds")],
+          "Share of 5xx responses and the 95th percentile duration per entry point."),
     panel("Requests in the window", "table", "none",
           [q('max by (service) (freightwatch_traefik_service_window_requests{%s})' % TRAEFIK,
              instant=True)],
@@ -439,7 +506,7 @@ DASHBOARDS = [
      [DATASOURCE, REDIS_INSTANCE], REDIS_PANELS),
     ("freightwatch-traefik", "Freightwatch / Traefik ingress",
      "Requests, 5xx ratio and latency per Traefik service, over the agent's window.",
-     [DATASOURCE, TRAEFIK_INSTANCE, TRAEFIK_SERVICE], TRAEFIK_PANELS),
+     [DATASOURCE, TRAEFIK_INSTANCE, TRAEFIK_TENANT, TRAEFIK_SERVICE], TRAEFIK_PANELS),
     ("freightwatch-agent", "Freightwatch / Agent health",
      "The agent's own targets, scrapes, alerts, notification deliveries and process.",
      [DATASOURCE, SOURCE], AGENT),
