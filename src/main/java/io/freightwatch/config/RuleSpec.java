@@ -108,6 +108,16 @@ public record RuleSpec(
         newThreshold, forDuration, labels, impact, changed, keepFiringFor, overrides);
   }
 
+  /**
+   * Returns a text that is equal for two rules exactly when they differ at most in their file
+   * location; a reload keeps the alert state of rules whose signature did not change. Records
+   * cannot compare compiled patterns, so the text form is used.
+   */
+  public String signature() {
+    return new RuleSpec(name, "", signal, matchers, function, window, comparison, threshold,
+        forDuration, labels, impact, condition, keepFiringFor, overrides).toString();
+  }
+
   /** Returns whether the rule has one threshold, the one that overrides may change. */
   public boolean hasSingleThreshold() {
     return condition instanceof RuleCondition.Threshold

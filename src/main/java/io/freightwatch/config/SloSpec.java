@@ -49,6 +49,15 @@ public record SloSpec(
     Objects.requireNonNull(impact, "impact");
   }
 
+  /**
+   * Returns a text that is equal for two SLOs exactly when they differ at most in their file
+   * location; a reload keeps the counts of SLOs whose signature did not change.
+   */
+  public String signature() {
+    return new SloSpec(name, "", labels, objective, window, sli, minEvents, tiers, impact)
+        .toString();
+  }
+
   /** Share of events allowed to be bad: {@code 1 - objective}. */
   public double errorBudgetRatio() {
     return 1 - objective;

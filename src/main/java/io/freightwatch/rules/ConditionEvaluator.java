@@ -1,0 +1,232 @@
+package io.freightwatch.rules;
+
+import io.freightwatch.config.RuleCondition;
+import io.freightwatch.config.RuleSpec;
+import io.freightwatch.store.LabelMatcher;
+import io.freightwatch.store.Labels;
+import io.freightwatch.store.Series;
+import io.freightwatch.store.SeriesStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Evaluates a {@link RuleCondition} against the store at one instant, giving one result per label
+ * set. A result is unknown when its series' target failed its latest scrape or a window holds too
+ * few samples, so that the alert keeps its state. Must be used from the agent's event loop.
+ */
+final class ConditionEvaluator {
+
+  /** How far back an instant selector looks for a sample, as Prometheus' default lookback. */
+  static final Duration LOOKBACK = Duration.ofMinutes(5);
+
+  private final SeriesStore store;
+  private final RangeFunctions ranges = new RangeFunctions();
+
+  ConditionEvaluator(SeriesStore store) {
+    this.store = store;
+  }
+
+  /** Result of a condition for one label set. */
+  record Result(AlertStateMachine.Observation observation, double value) {
+    boolean holds() {
+      return observation == AlertStateMachine.Observation.HOLDS;
+    }
+  }
+
+  /**
+   * Evaluates {@code condition} at {@code now}.
+   *
+   * @param threshold the threshold for a result's labels; overrides change it per tenant
+   */
+  Map<Labels, Result> evaluate(RuleCondition condition, Instant now,
+      ToDoubleFunction<Labels> threshold) {
+    if (condition instanceof RuleCondition.Threshold t) {
+      return threshold(t, now, threshold);
+    } else if (condition instanceof RuleCondition.Ratio r) {
+      return ratio(r, now, threshold);
+    } else if (condition instanceof RuleCondition.Absent a) {
+      return absent(a);
+    } else if (condition instanceof RuleCondition.Growth g) {
+      return growth(g, now, threshold);
+    }
+    return combination((RuleCondition.Combination) condition, now);
+  }
+
+  private Map<Labels, Result> threshold(RuleCondition.Threshold condition, Instant now,
+      ToDoubleFunction<Labels> threshold) {
+    RuleCondition.Selector selector = condition.selector();
+    Map<Labels, Result> results = new HashMap<>();
+    for (Series series : store.select(selector.signal(), selector.matchers())) {
+      OptionalDouble value = valueOf(series, selector, now);
+      results.put(series.labels(), compare(series.isStale(), value, condition.comparison(),
+          threshold.applyAsDouble(series.labels())));
+    }
+    return results;
+  }
+
+  private Map<Labels, Result> ratio(RuleCondition.Ratio condition, Instant now,
+      ToDoubleFunction<Labels> threshold) {
+    Map<Labels, Sum> numerators = sumBy(condition.numerator(), condition.by(), now);
+    Map<Labels, Sum> denominators = sumBy(condition.denominator(), condition.by(), now);
+    Map<Labels, Result> results = new HashMap<>();
+    denominators.forEach((group, denominator) -> {
+      Sum numerator = numerators.getOrDefault(group, new Sum());
+      if (denominator.unknown || numerator.unknown) {
+        results.put(group, new Result(AlertStateMachine.Observation.UNKNOWN, Double.NaN));
+        return;
+      }
+      // A zero denominator gives NaN in PromQL, which fails every comparison: the same as here.
+      if (denominator.total <= 0 || denominator.total < condition.minDenominator()) {
+        results.put(group, new Result(AlertStateMachine.Observation.CLEAR, Double.NaN));
+        return;
+      }
+      double ratio = numerator.total / denominator.total;
+      results.put(group, compare(false, OptionalDouble.of(ratio), condition.comparison(),
+          threshold.applyAsDouble(group)));
+    });
+    return results;
+  }
+
+  private Map<Labels, Sum> sumBy(RuleCondition.Selector selector, List<String> by, Instant now) {
+    Map<Labels, Sum> sums = new HashMap<>();
+    for (Series series : store.select(selector.signal(), selector.matchers())) {
+      Sum sum = sums.computeIfAbsent(project(series.labels(), by), group -> new Sum());
+      OptionalDouble value = valueOf(series, selector, now);
+      if (series.isStale()) {
+        sum.unknown = true;
+      } else if (value.isPresent()) {
+        sum.total += value.getAsDouble();
+      }
+    }
+    return sums;
+  }
+
+  private Map<Labels, Result> absent(RuleCondition.Absent condition) {
+    boolean fresh = false;
+    for (Series series : store.select(condition.signal(), condition.matchers())) {
+      if (!series.isStale()) {
+        fresh = true;
+        break;
+      }
+    }
+    Labels labels = Labels.EMPTY;
+    for (LabelMatcher matcher : condition.matchers()) {
+      if (matcher.operator() == LabelMatcher.Operator.EQUAL) {
+        labels = labels.with(matcher.name(), matcher.value());
+      }
+    }
+    AlertStateMachine.Observation observation = fresh
+        ? AlertStateMachine.Observation.CLEAR : AlertStateMachine.Observation.HOLDS;
+    return Map.of(labels, new Result(observation, fresh ? 0 : 1));
+  }
+
+  private Map<Labels, Result> growth(RuleCondition.Growth condition, Instant now,
+      ToDoubleFunction<Labels> threshold) {
+    Map<Labels, Result> results = new HashMap<>();
+    for (Series series : store.select(condition.signal(), condition.matchers())) {
+      OptionalDouble current = series.valueAt(now, LOOKBACK);
+      OptionalDouble baseline = series.valueAt(now.minus(condition.window()), LOOKBACK);
+      OptionalDouble change = current.isPresent() && baseline.isPresent()
+          ? OptionalDouble.of(current.getAsDouble() - baseline.getAsDouble())
+          : OptionalDouble.empty();
+      results.put(series.labels(), compare(series.isStale(), change, condition.comparison(),
+          threshold.applyAsDouble(series.labels())));
+    }
+    return results;
+  }
+
+  private Map<Labels, Result> combination(RuleCondition.Combination condition, Instant now) {
+    Map<Labels, Result> combined = new HashMap<>();
+    Map<Labels, Integer> holding = new HashMap<>();
+    Map<Labels, Boolean> unknown = new HashMap<>();
+    for (RuleCondition child : condition.conditions()) {
+      Map<Labels, Result> childResults = evaluate(child, now, labels -> thresholdOf(child));
+      Map<Labels, Result> projected = new HashMap<>();
+      childResults.forEach((labels, result) -> {
+        Labels group = project(labels, condition.on());
+        Result previous = projected.get(group);
+        if (previous == null || (result.holds() && (!previous.holds()
+            || result.value() > previous.value()))) {
+          projected.put(group, result);
+        }
+      });
+      projected.forEach((group, result) -> {
+        combined.merge(group, result, (a, b) -> a.holds() && a.value() >= b.value() ? a : b);
+        if (result.holds()) {
+          holding.merge(group, 1, Integer::sum);
+        } else if (result.observation() == AlertStateMachine.Observation.UNKNOWN) {
+          unknown.put(group, true);
+        }
+      });
+    }
+    Map<Labels, Result> results = new HashMap<>();
+    int needed = condition.all() ? condition.conditions().size() : 1;
+    combined.forEach((group, best) -> {
+      int count = holding.getOrDefault(group, 0);
+      AlertStateMachine.Observation observation;
+      if (count >= needed) {
+        observation = AlertStateMachine.Observation.HOLDS;
+      } else if (unknown.containsKey(group)) {
+        observation = AlertStateMachine.Observation.UNKNOWN;
+      } else {
+        observation = AlertStateMachine.Observation.CLEAR;
+      }
+      results.put(group, new Result(observation, best.value()));
+    });
+    return results;
+  }
+
+  private static double thresholdOf(RuleCondition condition) {
+    if (condition instanceof RuleCondition.Threshold t) {
+      return t.threshold();
+    } else if (condition instanceof RuleCondition.Ratio r) {
+      return r.threshold();
+    } else if (condition instanceof RuleCondition.Growth g) {
+      return g.threshold();
+    }
+    return Double.NaN;
+  }
+
+  private OptionalDouble valueOf(Series series, RuleCondition.Selector selector, Instant now) {
+    if (selector.function() == RuleSpec.ValueFunction.VALUE) {
+      double latest = series.latestValue();
+      return Double.isNaN(latest) ? OptionalDouble.empty() : OptionalDouble.of(latest);
+    }
+    if (selector.function() == RuleSpec.ValueFunction.INCREASE) {
+      return ranges.increase(series, now, selector.window());
+    }
+    return ranges.rate(series, now, selector.window());
+  }
+
+  private static Result compare(boolean stale, OptionalDouble value,
+      RuleSpec.Comparison comparison, double threshold) {
+    if (stale || value.isEmpty()) {
+      return new Result(AlertStateMachine.Observation.UNKNOWN,
+          value.isPresent() ? value.getAsDouble() : Double.NaN);
+    }
+    double number = value.getAsDouble();
+    AlertStateMachine.Observation observation = comparison.test(number, threshold)
+        ? AlertStateMachine.Observation.HOLDS : AlertStateMachine.Observation.CLEAR;
+    return new Result(observation, number);
+  }
+
+  /** Returns the labels of {@code labels} named in {@code names}; all of them when empty. */
+  static Labels project(Labels labels, List<String> names) {
+    Labels projected = Labels.EMPTY;
+    for (String name : names) {
+      projected = projected.with(name, labels.get(name));
+    }
+    return projected;
+  }
+
+  /** A sum of per-series values for one group. */
+  private static final class Sum {
+    private double total;
+    private boolean unknown;
+  }
+}
