@@ -10,9 +10,17 @@ import io.freightwatch.http.HttpApi;
 import io.freightwatch.notify.NotificationDispatcher;
 import io.freightwatch.notify.Receiver;
 import io.freightwatch.notify.webhook.WebhookReceiver;
+import io.freightwatch.config.ConfigException;
+import io.freightwatch.config.RuleSet;
+import io.freightwatch.config.SloSpec;
 import io.freightwatch.rules.AlertEvent;
 import io.freightwatch.rules.RuleEngine;
+import io.freightwatch.rules.Silences;
+import io.freightwatch.slo.SloEngine;
+import io.freightwatch.store.Labels;
+import io.freightwatch.store.Sample;
 import io.freightwatch.store.SeriesStore;
+import io.freightwatch.store.durable.DurableStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -24,18 +32,21 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent: scheduler, store, rule engine, notification dispatcher and HTTP server, all owned by
- * this verticle's event loop. Blocking calls run on the {@code freightwatch-blocking} worker pool.
+ * The agent: scheduler, store, rule and SLO engines, notification dispatcher and HTTP server, all
+ * owned by this verticle's event loop. Blocking calls (JDBC, the durable store's file, rule file
+ * reads) run on the {@code freightwatch-blocking} worker pool.
  */
 public final class AgentVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
   private static final Duration MIN_RETENTION = Duration.ofMinutes(10);
+  private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(10);
 
   private final AgentConfig config;
   private final Clock clock;
@@ -43,11 +54,18 @@ public final class AgentVerticle extends VerticleBase {
   private SeriesStore store;
   private CollectorScheduler scheduler;
   private RuleEngine rules;
+  private SloEngine slos;
+  private DurableStore durable;
+  private SilenceStore silenceStore;
+  private RuleReloader reloader;
   private NotificationDispatcher dispatcher;
   private WorkerExecutor workers;
   private WebClient webClient;
   private HttpServer server;
   private long evaluationTimer = -1;
+  private long commitTimer = -1;
+  private long reloadTimer = -1;
+  private boolean reloading;
   private boolean ready;
   private boolean collectorsKnown;
 
@@ -73,35 +91,71 @@ public final class AgentVerticle extends VerticleBase {
       checkReady();
     });
 
-    rules = new RuleEngine(store, config.rules().specs());
     webClient = WebClient.create(vertx, new WebClientOptions().setUserAgent("freightwatch"));
     dispatcher = new NotificationDispatcher(vertx, clock, store, config.receivers(), receivers());
+    // The durable store's file is opened, and SLO history read, on a worker thread.
+    return workers.executeBlocking(() -> {
+      durable = DurableStore.open(config.agent().dataDirectory());
+      slos = new SloEngine(store, config.calendar(), Optional.of(durable));
+      SloEngine.Prepared prepared = slos.prepare(config.rules().slos(), clock.instant());
+      silenceStore = new SilenceStore(durable);
+      return new Restored(prepared, silenceStore.load(clock.instant()));
+    }).compose(this::startEngines);
+  }
+
+  private Future<?> startEngines(Restored restored) {
+    slos.install(restored.slos());
+    Silences silences = new Silences(config.silences());
+    restored.silences().forEach(silences::add);
+    rules = new RuleEngine(store, config.rules().specs(), config.calendar(),
+        config.dependencies(), silences, Optional.of(slos));
+    config.rules().directory().ifPresent(directory -> reloader = new RuleReloader(directory));
 
     MetricsEndpoint metrics = new MetricsEndpoint(store);
-    HttpApi api = new HttpApi(metrics, () -> ready, rules::alerts, scheduler::health);
+    HttpApi api = new HttpApi(metrics, () -> ready, rules::alerts, scheduler::health)
+        .withSlos(slos::statuses)
+        .withSilences(silences, config.apiToken(), clock, silenceStore::save)
+        .withReload(this::reload);
     return vertx.createHttpServer()
         .requestHandler(api.router(vertx))
         .listen(config.agent().listenPort(), config.agent().listenHost())
         .onSuccess(listening -> {
           server = listening;
-          LOG.info("agent started listen={}:{} targets={} rules={} receivers={}",
-              config.agent().listenHost(), listening.actualPort(), scheduler.health().size(),
-              config.rules().specs().size(), config.receivers().size());
+          LOG.info("agent started listen={}:{} targets={} rules={} slos={} receivers={}"
+              + " data_directory={}", config.agent().listenHost(), listening.actualPort(),
+              scheduler.health().size(), config.rules().specs().size(),
+              config.rules().slos().size(), config.receivers().size(),
+              config.agent().dataDirectory());
           scheduler.start();
           long interval = config.rules().evaluationInterval().toMillis();
           evaluationTimer = vertx.setPeriodic(interval, interval, id -> evaluate());
+          commitTimer = vertx.setPeriodic(COMMIT_INTERVAL.toMillis(), id -> commit());
+          if (reloader != null) {
+            long check = config.rules().reloadCheckInterval().toMillis();
+            reloadTimer = vertx.setPeriodic(check, check, id -> reloadIfChanged());
+          }
         });
   }
 
   @Override
   public Future<?> stop() {
-    if (evaluationTimer >= 0) {
-      vertx.cancelTimer(evaluationTimer);
+    for (long timer : new long[] {evaluationTimer, commitTimer, reloadTimer}) {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
     }
-    dispatcher.stop();
+    if (dispatcher != null) {
+      dispatcher.stop();
+    }
     return scheduler.stop()
         .eventually(factory::close)
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> durable == null ? Future.succeededFuture()
+            : workers.executeBlocking(() -> {
+              durable.commit();
+              durable.close();
+              return null;
+            }))
         .eventually(() -> workers.close())
         .onComplete(done -> {
           webClient.close();
@@ -115,6 +169,9 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void evaluate() {
+    if (rules == null) {
+      return;
+    }
     try {
       List<AlertEvent> events = rules.evaluate(clock.instant());
       if (!events.isEmpty()) {
@@ -123,6 +180,83 @@ public final class AgentVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       LOG.error("rule evaluation failed error=\"{}\"", e.toString(), e);
     }
+  }
+
+  /**
+   * Reads the rule directory again and installs its rules and SLOs; on any error the previous
+   * ones stay and every problem is logged. Alerts of unchanged rules keep their state.
+   *
+   * @return a description of the outcome, for the API
+   */
+  Future<String> reload() {
+    if (reloader == null) {
+      return Future.failedFuture(new IllegalStateException(
+          "no rules.directory is configured, so there is nothing to reload"));
+    }
+    if (reloading) {
+      return Future.failedFuture(new IllegalStateException("a reload is already running"));
+    }
+    reloading = true;
+    return workers.executeBlocking(() -> {
+      RuleSet set = reloader.read();
+      return new Reloaded(set, slos.prepare(set.slos(), clock.instant()));
+    }).map(reloaded -> {
+      rules.replaceRules(reloaded.set().rules());
+      slos.install(reloaded.slos());
+      rules.replaceSloRules(reloaded.set().slos());
+      writeReloadMetrics(true);
+      String outcome = "rules reloaded rules=" + reloaded.set().rules().size() + " slos="
+          + reloaded.set().slos().size();
+      LOG.info(outcome);
+      return outcome;
+    }).recover(failure -> {
+      if (failure instanceof ConfigException e) {
+        RuleReloader.logRejected(e);
+      } else {
+        LOG.error("rule reload failed, previous rules kept error=\"{}\"", failure.toString());
+      }
+      writeReloadMetrics(false);
+      return Future.failedFuture(failure);
+    }).onComplete(done -> reloading = false);
+  }
+
+  /** Reloads on SIGHUP; call once the verticle runs. Only the command line agent does this. */
+  void reloadOnSighup() {
+    RuleReloader.onSighup(() -> vertx.runOnContext(v -> {
+      LOG.info("SIGHUP received, reloading rules");
+      reload();
+    }));
+  }
+
+  private void reloadIfChanged() {
+    if (reloading) {
+      return;
+    }
+    workers.executeBlocking(reloader::hasChanged).onSuccess(changed -> {
+      if (changed) {
+        LOG.info("rule files changed, reloading directory={}",
+            config.rules().directory().orElseThrow());
+        reload();
+      }
+    });
+  }
+
+  private void writeReloadMetrics(boolean success) {
+    store.applyScrape("reload", List.of(
+        Sample.gauge("freightwatch_rules_last_reload_successful",
+            "1 when the latest rule reload was applied, 0 when it was rejected.",
+            success ? 1 : 0, Labels.EMPTY),
+        Sample.gauge("freightwatch_rules_last_reload_timestamp_seconds",
+            "Time of the latest rule reload attempt.", clock.millis() / 1000.0, Labels.EMPTY)),
+        clock.instant());
+  }
+
+  private void commit() {
+    workers.executeBlocking(() -> {
+      durable.commit();
+      return null;
+    }).onFailure(e -> LOG.error("durable store commit failed file={} error=\"{}\"",
+        durable.file(), e.toString()));
   }
 
   private void checkReady() {
@@ -142,13 +276,25 @@ public final class AgentVerticle extends VerticleBase {
     return receivers;
   }
 
-  /** Keeps enough history for the longest rule window plus two evaluation intervals. */
+  /**
+   * Keeps enough history for the longest rule window plus two evaluation intervals.
+   *
+   * <p>NOTE: the retention is fixed at start, so a reloaded rule with a longer window sees less
+   * history than it asks for until the agent restarts; growing the store's retention on reload
+   * would fix this.
+   */
   private Duration retention() {
     Duration longest = config.rules().specs().stream()
-        .map(RuleSpec::window)
+        .map(spec -> spec.condition().longestWindow().plus(
+            spec.condition() instanceof io.freightwatch.config.RuleCondition.Growth
+                ? Duration.ofMinutes(5) : Duration.ZERO))
         .max(Duration::compareTo)
         .orElse(Duration.ZERO)
         .plus(config.rules().evaluationInterval().multipliedBy(2));
     return longest.compareTo(MIN_RETENTION) < 0 ? MIN_RETENTION : longest;
   }
+
+  private record Restored(SloEngine.Prepared slos, List<io.freightwatch.config.SilenceSpec> silences) {}
+
+  private record Reloaded(RuleSet set, SloEngine.Prepared slos) {}
 }

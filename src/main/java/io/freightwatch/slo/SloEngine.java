@@ -39,7 +39,7 @@ public final class SloEngine {
   private final SeriesStore store;
   private final Optional<DurableStore> durable;
   private OperationalCalendar calendar;
-  private Map<String, SloTracker> trackers = new LinkedHashMap<>();
+  private volatile Map<String, SloTracker> trackers = new LinkedHashMap<>();
   private List<SloStatus> statuses = List.of();
   private long lastPruneHour = Long.MIN_VALUE;
 
