@@ -211,7 +211,9 @@ final class SloReader {
 
   private static SloSpec.Sli readTimeSlice(YamlNode body) {
     body.allowOnly("signal", "matchers", "op", "threshold");
-    SloSpec.Selector selector = readSelector(body);
+    String signal = body.requiredString("signal", "freightwatch_postgres_replication_lag_seconds");
+    SloSpec.Selector selector =
+        new SloSpec.Selector(signal, ConfigLoader.readMatchers(body, "matchers"));
     RuleSpec.Comparison comparison = RuleFileReader.readEnum(body, "op",
         RuleSpec.Comparison.values(), RuleSpec.Comparison.LESS, RuleSpec.Comparison::symbol);
     double threshold = body.number("threshold").orElse(Double.NaN);
