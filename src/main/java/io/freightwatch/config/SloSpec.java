@@ -58,6 +58,15 @@ public record SloSpec(
         .toString();
   }
 
+  /**
+   * Returns the default multiwindow tiers for {@code window}: for 30 days, page at 14.4 over 1h
+   * and 5m and at 6 over 6h and 30m, ticket at 3 over 1d and 2h and at 1 over 3d and 6h; other
+   * windows scale the durations (to whole minutes) and keep the factors.
+   */
+  public static List<BurnTier> defaultTiers(Duration window) {
+    return SloReader.scaledDefaults(window);
+  }
+
   /** Share of events allowed to be bad: {@code 1 - objective}. */
   public double errorBudgetRatio() {
     return 1 - objective;

@@ -38,10 +38,12 @@ public final class CounterDeltas {
   public interface IncreaseSink {
     /**
      * @param labels the series
-     * @param timeMillis time of the later sample, to which the increase is attributed
-     * @param increase 0 or more
+     * @param fromMillis time of the earlier sample; equal to {@code toMillis} for a series that
+     *     counts from 0
+     * @param toMillis time of the later sample, to which the increase is attributed
+     * @param increase above 0
      */
-    void accept(Labels labels, long timeMillis, double increase);
+    void accept(Labels labels, long fromMillis, long toMillis, double increase);
   }
 
   /**
@@ -85,15 +87,16 @@ public final class CounterDeltas {
         if (current[0] == null) {
           current[0] = new Last(time, value);
           if (countFromZero[0] && value > 0) {
-            sink.accept(one.labels(), time, value);
+            sink.accept(one.labels(), time, time, value);
           }
           return;
         }
         double increase = restart[0] || value < current[0].value ? value : value - current[0].value;
+        long previousTime = current[0].timeMillis;
         restart[0] = false;
         current[0] = new Last(time, value);
         if (increase > 0) {
-          sink.accept(one.labels(), time, increase);
+          sink.accept(one.labels(), previousTime, time, increase);
         }
       });
       if (current[0] != null) {

@@ -89,7 +89,7 @@ public final class SloEngine {
     List<SloStatus> next = new ArrayList<>(trackers.size());
     for (SloTracker tracker : trackers.values()) {
       boolean maintenance = isInMaintenance(tracker.spec(), now);
-      tracker.update(store, now, maintenance);
+      tracker.update(store, now, instant -> isInMaintenance(tracker.spec(), instant));
       durable.ifPresent(d -> save(d, tracker));
       next.add(tracker.status(now, maintenance));
     }

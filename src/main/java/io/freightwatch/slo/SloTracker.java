@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Counts the good and bad events of one SLO per minute and computes its error budget and burn
@@ -55,14 +56,15 @@ final class SloTracker {
   }
 
   /**
-   * Reads the SLI's series up to {@code now} and adds their events. During maintenance the
-   * counters still advance, but their events are not counted, so the budget does not burn.
+   * Reads the SLI's series up to {@code now} and adds their events. An increase between two
+   * samples is not counted when either sample falls in a maintenance window: the counters still
+   * advance, but the budget does not burn.
    */
-  void update(SeriesStore store, Instant now, boolean inMaintenance) {
+  void update(SeriesStore store, Instant now, Predicate<Instant> inMaintenance) {
     if (spec.sli() instanceof SloSpec.EventRatio ratio) {
       updateRatio(store, ratio, now, inMaintenance);
     } else {
-      updateTimeSlice(store, (SloSpec.TimeSlice) spec.sli(), now, inMaintenance);
+      updateTimeSlice(store, (SloSpec.TimeSlice) spec.sli(), now, inMaintenance.test(now));
     }
   }
 
@@ -116,7 +118,7 @@ final class SloTracker {
   }
 
   private void updateRatio(SeriesStore store, SloSpec.EventRatio ratio, Instant now,
-      boolean inMaintenance) {
+      Predicate<Instant> inMaintenance) {
     ratio.restartSignal().ifPresent(signal -> {
       List<Series> starts = store.select(signal, List.of());
       counted.observeStartTimes(starts);
@@ -128,16 +130,16 @@ final class SloTracker {
       countedSeries = countedSeries.stream().filter(s -> hasBound(s.labels(), bound)).toList();
     }
     boolean countsBad = ratio.countsBad();
-    counted.update(countedSeries, now, (labels, time, increase) -> {
-      if (!inMaintenance) {
+    counted.update(countedSeries, now, (labels, from, to, increase) -> {
+      if (!isMaintenance(inMaintenance, from, to)) {
         // A good event is recorded as a negative bad one; the total below adds it back.
-        add(time, countsBad ? increase : -increase, 0);
+        add(to, countsBad ? increase : -increase, 0);
       }
     });
     totals.update(store.select(ratio.total().signal(), ratio.total().matchers()), now,
-        (labels, time, increase) -> {
-          if (!inMaintenance) {
-            add(time, countsBad ? 0 : increase, increase);
+        (labels, from, to, increase) -> {
+          if (!isMaintenance(inMaintenance, from, to)) {
+            add(to, countsBad ? 0 : increase, increase);
           }
         });
   }
@@ -170,6 +172,11 @@ final class SloTracker {
       sliceBad = true;
       add(now.toEpochMilli(), 1, 0);
     }
+  }
+
+  private static boolean isMaintenance(Predicate<Instant> inMaintenance, long from, long to) {
+    return inMaintenance.test(Instant.ofEpochMilli(from))
+        || inMaintenance.test(Instant.ofEpochMilli(to));
   }
 
   private void add(long timeMillis, double bad, double total) {
