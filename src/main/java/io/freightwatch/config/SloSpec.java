@@ -85,8 +85,13 @@ public record SloSpec(
       Objects.requireNonNull(zone, "zone");
     }
 
+    /** Returns {@code calendar month} or the rolling length, in days when whole: {@code 30d}. */
     public String describe() {
-      return calendarMonth ? "calendar month" : Durations.format(rolling);
+      if (calendarMonth) {
+        return "calendar month";
+      }
+      return rolling.toSeconds() % 86400 == 0 ? rolling.toDays() + "d"
+          : Durations.format(rolling);
     }
   }
 

@@ -92,12 +92,18 @@ final class SloAlerts {
           .append(tier).append(" above ")
           .append(SummaryTemplate.formatNumber(worst.factor())).append("x)");
     }
-    text.append("; ")
-        .append(SummaryTemplate.formatNumber(
-            Math.round(status.errorBudgetRemainingRatio() * 1000) / 10.0))
-        .append("% of the budget is left");
-    status.timeToExhaustion().ifPresent(left -> text.append(", spent in ")
-        .append(SummaryTemplate.formatDuration(left.toSeconds())).append(" at this rate"));
+    double remaining = status.errorBudgetRemainingRatio();
+    if (remaining <= 0) {
+      text.append("; the error budget of the ").append(spec.window().describe())
+          .append(" window is spent (")
+          .append(SummaryTemplate.formatNumber(Math.round(-remaining * 1000) / 10.0))
+          .append("% over)");
+    } else {
+      text.append("; ").append(SummaryTemplate.formatNumber(Math.round(remaining * 1000) / 10.0))
+          .append("% of the budget is left");
+      status.timeToExhaustion().ifPresent(left -> text.append(", spent in ")
+          .append(SummaryTemplate.formatDuration(left.toSeconds())).append(" at this rate"));
+    }
     return text.append('.').toString();
   }
 
