@@ -181,7 +181,8 @@ final class ConditionEvaluator {
     return results;
   }
 
-  private static double thresholdOf(RuleCondition condition) {
+  /** Returns the threshold of a single-comparison condition; NaN for the other forms. */
+  static double thresholdOf(RuleCondition condition) {
     if (condition instanceof RuleCondition.Threshold t) {
       return t.threshold();
     } else if (condition instanceof RuleCondition.Ratio r) {
@@ -215,7 +216,7 @@ final class ConditionEvaluator {
     return new Result(observation, number);
   }
 
-  /** Returns the labels of {@code labels} named in {@code names}; all of them when empty. */
+  /** Returns the labels of {@code labels} named in {@code names}; none when it is empty. */
   static Labels project(Labels labels, List<String> names) {
     Labels projected = Labels.EMPTY;
     for (String name : names) {

@@ -289,15 +289,20 @@ public final class RuleEngine {
     @Override
     Map<Labels, ConditionEvaluator.Result> results(Instant now) {
       Map<Labels, ConditionEvaluator.Result> results = evaluator.evaluate(spec.condition(), now,
-          labels -> spec.overrideFor(labels)
-              .filter(o -> !Double.isNaN(o.threshold()))
-              .map(RuleSpec.Override::threshold)
-              .orElse(spec.threshold()));
+          this::thresholdFor);
       if (!spec.overrides().isEmpty()) {
         results.keySet().removeIf(labels -> spec.overrideFor(labels)
             .map(RuleSpec.Override::disabled).orElse(false));
       }
       return results;
+    }
+
+    /** The condition's threshold, or the first matching override's. */
+    private double thresholdFor(Labels labels) {
+      return spec.overrideFor(labels)
+          .filter(o -> !Double.isNaN(o.threshold()))
+          .map(RuleSpec.Override::threshold)
+          .orElse(ConditionEvaluator.thresholdOf(spec.condition()));
     }
 
     @Override
@@ -333,10 +338,7 @@ public final class RuleEngine {
 
         @Override
         public double threshold() {
-          return spec.overrideFor(instance.resultLabels)
-              .filter(o -> !Double.isNaN(o.threshold()))
-              .map(RuleSpec.Override::threshold)
-              .orElse(spec.threshold());
+          return thresholdFor(instance.resultLabels);
         }
 
         @Override
