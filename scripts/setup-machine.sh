@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Freightwatch's build, tests and lab need on Debian or Ubuntu, and only what is
 # missing: a JDK 17 (or newer), Maven, the PostgreSQL server programs (13 or newer) with
-# pg_stat_statements, and redis-server. Safe to run again: it installs nothing when all is there.
+# pg_stat_statements, redis-server and promtool. Safe to run again: it installs nothing when all is there.
 #
 # The lab starts its own PostgreSQL and Redis processes. This script never starts, stops or
 # reconfigures the distribution's services: while it installs, a policy-rc.d that denies every
@@ -58,8 +58,13 @@ has_postgres || packages+=(postgresql postgresql-contrib)
 
 command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || packages+=(redis-server)
 
+# promtool, from Debian's prometheus package: the tests check the exported Prometheus rule files
+# with it and run `promtool test rules` beside the agent's own evaluator. The package also ships
+# a prometheus service, which the policy-rc.d below keeps from starting.
+command -v promtool >/dev/null 2>&1 || [[ -x /usr/bin/promtool ]] || packages+=(prometheus)
+
 if [[ ${#packages[@]} -eq 0 && "$need_jdk" -eq 0 ]]; then
-  log "nothing to install: JDK, Maven, PostgreSQL and redis-server are present"
+  log "nothing to install: JDK, Maven, PostgreSQL, redis-server and promtool are present"
   exit 0
 fi
 
