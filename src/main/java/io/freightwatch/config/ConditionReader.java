@@ -54,8 +54,8 @@ final class ConditionReader {
       ratio.problem("a ratio needs a numerator and a denominator, e.g. numerator: {signal:"
           + " freightwatch_edi_messages_failed_total, function: increase, window: 15m}");
     }
-    RuleCondition.Selector numerator = readSelector(ratio.section("numerator"), false);
-    RuleCondition.Selector denominator = readSelector(ratio.section("denominator"), false);
+    RuleCondition.Selector numerator = readPart(ratio, "numerator");
+    RuleCondition.Selector denominator = readPart(ratio, "denominator");
     List<String> by = readLabelList(ratio, "by");
     double minDenominator = ratio.number("min_denominator").orElse(0.0);
     if (minDenominator < 0) {
@@ -64,6 +64,15 @@ final class ConditionReader {
     }
     return new RuleCondition.Ratio(numerator, denominator, by, readComparison(node),
         readThresholdValue(node), minDenominator);
+  }
+
+  /** Reads a ratio's part; a missing part was reported with the ratio, so it is not repeated. */
+  private RuleCondition.Selector readPart(YamlNode ratio, String key) {
+    if (ratio.get(key).isEmpty()) {
+      return new RuleCondition.Selector("", List.of(), RuleSpec.ValueFunction.VALUE,
+          Duration.ZERO);
+    }
+    return readSelector(ratio.section(key), false);
   }
 
   private RuleCondition.Absent readAbsent(YamlNode node) {

@@ -106,10 +106,12 @@ final class SloReader {
     }
     double value = objective.get();
     if (!(value > 0 && value < 1)) {
-      item.get("objective").ifPresent(n -> n.problem("got " + n.asString().orElse("") + ";"
-          + " expected a ratio in (0, 1), e.g. 0.999" + (value >= 1 && value < 100
-              ? " for " + SummaryTemplate.formatNumber(value) + " %" : "")
-          + (value == 1 ? "; an objective of 1 leaves no error budget" : "")));
+      String got = item.get("objective").flatMap(YamlNode::asString).orElse("");
+      String hint = value == 1 ? "; an objective of 1 leaves no error budget"
+          : value > 1 && value < 100 ? " (" + got + " % is " + SummaryTemplate.formatNumber(
+              value / 100) + ")" : "";
+      item.get("objective").ifPresent(n -> n.problem("got " + got
+          + "; expected a ratio in (0, 1), e.g. 0.999" + hint));
       return Double.NaN;
     }
     return value;
