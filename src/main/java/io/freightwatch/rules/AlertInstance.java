@@ -37,6 +37,10 @@ final class AlertInstance {
   Optional<String> mutedBy = Optional.empty();
   boolean notified;
   RuleSpec.Severity notifiedSeverity;
+  private Labels labels;
+  private RuleSpec.Severity labelsSeverity;
+  private double renderedValue = Double.NaN;
+  private String renderedContext;
 
   AlertInstance(String rule, Labels resultLabels, Labels identityLabels, RuleSpec.Impact impact,
       RuleSpec.Severity baseSeverity, Duration forDuration, Duration keepFiringFor,
@@ -50,6 +54,21 @@ final class AlertInstance {
     this.severity = baseSeverity;
     this.machine = new AlertStateMachine(forDuration, keepFiringFor);
     this.quiet = quiet;
+  }
+
+  /**
+   * Returns whether the summary must be rendered again: always when it reads other series,
+   * otherwise only when the value or the calendar and grouping text changed.
+   */
+  boolean needsRender(boolean readsOtherSignals) {
+    String renderContext = summaryPrefix + '\n' + summarySuffix + '\n' + severity;
+    if (!readsOtherSignals && Double.compare(value, renderedValue) == 0
+        && renderContext.equals(renderedContext)) {
+      return false;
+    }
+    renderedValue = value;
+    renderedContext = renderContext;
+    return true;
   }
 
   boolean isActive() {
@@ -71,8 +90,12 @@ final class AlertInstance {
 
   /** Labels as sent: the identity labels with the current severity and the quiet flag. */
   Labels labels() {
-    Labels labels = identityLabels.with("severity", severity.yamlName());
-    return quiet ? labels.with("quiet", "true") : labels;
+    if (labels == null || labelsSeverity != severity) {
+      Labels built = identityLabels.with("severity", severity.yamlName());
+      labels = quiet ? built.with("quiet", "true") : built;
+      labelsSeverity = severity;
+    }
+    return labels;
   }
 
   Optional<Alert> snapshot() {

@@ -5,13 +5,16 @@ import io.freightwatch.config.RuleSpec;
 import io.freightwatch.store.LabelMatcher;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Series;
+import io.freightwatch.store.SeriesIndex;
 import io.freightwatch.store.SeriesStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -26,9 +29,28 @@ final class ConditionEvaluator {
 
   private final SeriesStore store;
   private final RangeFunctions ranges = new RangeFunctions();
+  /**
+   * Increases and rates of this evaluation by function and window, then by series identity,
+   * shared by rules that read the same window of the same series.
+   */
+  private final Map<RangeWindow, Map<Series, OptionalDouble>> rangeCache = new HashMap<>();
+  /** Projections of this evaluation by label names, then by label set identity. */
+  private final Map<List<String>, Map<Labels, Labels>> projections = new HashMap<>();
+  private SeriesIndex index;
 
   ConditionEvaluator(SeriesStore store) {
     this.store = store;
+    this.index = new SeriesIndex(store);
+  }
+
+  /** Starts an evaluation: selections use a fresh index of the store as it is now. */
+  SeriesIndex startEvaluation() {
+    if (!index.isCurrent()) {
+      index = new SeriesIndex(store);
+    }
+    rangeCache.clear();
+    projections.clear();
+    return index;
   }
 
   /** Result of a condition for one label set. */
@@ -45,8 +67,17 @@ final class ConditionEvaluator {
    */
   Map<Labels, Result> evaluate(RuleCondition condition, Instant now,
       ToDoubleFunction<Labels> threshold) {
+    return evaluate(condition, now, threshold, labels -> true);
+  }
+
+  /**
+   * Evaluates {@code condition} at {@code now}, leaving out results that do not hold for label
+   * sets that {@code tracked} rejects: a rule needs a clear result only for its existing alerts.
+   */
+  Map<Labels, Result> evaluate(RuleCondition condition, Instant now,
+      ToDoubleFunction<Labels> threshold, Predicate<Labels> tracked) {
     if (condition instanceof RuleCondition.Threshold t) {
-      return threshold(t, now, threshold);
+      return threshold(t, now, threshold, tracked);
     } else if (condition instanceof RuleCondition.Ratio r) {
       return ratio(r, now, threshold);
     } else if (condition instanceof RuleCondition.Absent a) {
@@ -58,13 +89,18 @@ final class ConditionEvaluator {
   }
 
   private Map<Labels, Result> threshold(RuleCondition.Threshold condition, Instant now,
-      ToDoubleFunction<Labels> threshold) {
+      ToDoubleFunction<Labels> threshold, Predicate<Labels> tracked) {
     RuleCondition.Selector selector = condition.selector();
+    Map<Series, OptionalDouble> byWindow = rangeResults(selector);
     Map<Labels, Result> results = new HashMap<>();
-    for (Series series : store.select(selector.signal(), selector.matchers())) {
-      OptionalDouble value = valueOf(series, selector, now);
-      results.put(series.labels(), compare(series.isStale(), value, condition.comparison(),
-          threshold.applyAsDouble(series.labels())));
+    for (Series series : index.select(selector.signal(), selector.matchers())) {
+      OptionalDouble value = valueOf(series, selector, now, byWindow);
+      Result result = compare(series.isStale(), value, condition.comparison(),
+          threshold.applyAsDouble(series.labels()));
+      if (result.observation() != AlertStateMachine.Observation.CLEAR
+          || tracked.test(series.labels())) {
+        results.put(series.labels(), result);
+      }
     }
     return results;
   }
@@ -94,9 +130,12 @@ final class ConditionEvaluator {
 
   private Map<Labels, Sum> sumBy(RuleCondition.Selector selector, List<String> by, Instant now) {
     Map<Labels, Sum> sums = new HashMap<>();
-    for (Series series : store.select(selector.signal(), selector.matchers())) {
-      Sum sum = sums.computeIfAbsent(project(series.labels(), by), group -> new Sum());
-      OptionalDouble value = valueOf(series, selector, now);
+    Map<Series, OptionalDouble> byWindow = rangeResults(selector);
+    Map<Labels, Labels> projections = projectionsOf(by);
+    for (Series series : index.select(selector.signal(), selector.matchers())) {
+      Sum sum = sums.computeIfAbsent(
+          projections.computeIfAbsent(series.labels(), l -> project(l, by)), group -> new Sum());
+      OptionalDouble value = valueOf(series, selector, now, byWindow);
       if (series.isStale()) {
         sum.unknown = true;
       } else if (value.isPresent()) {
@@ -108,7 +147,7 @@ final class ConditionEvaluator {
 
   private Map<Labels, Result> absent(RuleCondition.Absent condition) {
     boolean fresh = false;
-    for (Series series : store.select(condition.signal(), condition.matchers())) {
+    for (Series series : index.select(condition.signal(), condition.matchers())) {
       if (!series.isStale()) {
         fresh = true;
         break;
@@ -128,7 +167,7 @@ final class ConditionEvaluator {
   private Map<Labels, Result> growth(RuleCondition.Growth condition, Instant now,
       ToDoubleFunction<Labels> threshold) {
     Map<Labels, Result> results = new HashMap<>();
-    for (Series series : store.select(condition.signal(), condition.matchers())) {
+    for (Series series : index.select(condition.signal(), condition.matchers())) {
       OptionalDouble current = series.valueAt(now, LOOKBACK);
       OptionalDouble baseline = series.valueAt(now.minus(condition.window()), LOOKBACK);
       OptionalDouble change = current.isPresent() && baseline.isPresent()
@@ -147,8 +186,9 @@ final class ConditionEvaluator {
     for (RuleCondition child : condition.conditions()) {
       Map<Labels, Result> childResults = evaluate(child, now, labels -> thresholdOf(child));
       Map<Labels, Result> projected = new HashMap<>();
+      Map<Labels, Labels> projections = projectionsOf(condition.on());
       childResults.forEach((labels, result) -> {
-        Labels group = project(labels, condition.on());
+        Labels group = projections.computeIfAbsent(labels, l -> project(l, condition.on()));
         Result previous = projected.get(group);
         if (previous == null || (result.holds() && (!previous.holds()
             || result.value() > previous.value()))) {
@@ -193,15 +233,29 @@ final class ConditionEvaluator {
     return Double.NaN;
   }
 
-  private OptionalDouble valueOf(Series series, RuleCondition.Selector selector, Instant now) {
+  /** Returns the shared results of a selector's function and window; null for {@code value}. */
+  private Map<Series, OptionalDouble> rangeResults(RuleCondition.Selector selector) {
     if (selector.function() == RuleSpec.ValueFunction.VALUE) {
+      return null;
+    }
+    return rangeCache.computeIfAbsent(new RangeWindow(selector.function(), selector.window()),
+        key -> new IdentityHashMap<>());
+  }
+
+  private OptionalDouble valueOf(Series series, RuleCondition.Selector selector, Instant now,
+      Map<Series, OptionalDouble> byWindow) {
+    if (byWindow == null) {
       double latest = series.latestValue();
       return Double.isNaN(latest) ? OptionalDouble.empty() : OptionalDouble.of(latest);
     }
-    if (selector.function() == RuleSpec.ValueFunction.INCREASE) {
-      return ranges.increase(series, now, selector.window());
+    OptionalDouble cached = byWindow.get(series);
+    if (cached == null) {
+      cached = selector.function() == RuleSpec.ValueFunction.INCREASE
+          ? ranges.increase(series, now, selector.window())
+          : ranges.rate(series, now, selector.window());
+      byWindow.put(series, cached);
     }
-    return ranges.rate(series, now, selector.window());
+    return cached;
   }
 
   private static Result compare(boolean stale, OptionalDouble value,
@@ -216,14 +270,22 @@ final class ConditionEvaluator {
     return new Result(observation, number);
   }
 
+  /** Returns the projections onto {@code names} made in this evaluation, by label set. */
+  private Map<Labels, Labels> projectionsOf(List<String> names) {
+    return projections.computeIfAbsent(names, n -> new IdentityHashMap<>());
+  }
+
   /** Returns the labels of {@code labels} named in {@code names}; none when it is empty. */
   static Labels project(Labels labels, List<String> names) {
-    Labels projected = Labels.EMPTY;
+    Map<String, String> projected = new HashMap<>(names.size() * 2);
     for (String name : names) {
-      projected = projected.with(name, labels.get(name));
+      projected.put(name, labels.get(name));
     }
-    return projected;
+    return Labels.of(projected);
   }
+
+  /** A function and window whose results are shared within one evaluation. */
+  private record RangeWindow(RuleSpec.ValueFunction function, Duration window) {}
 
   /** A sum of per-series values for one group. */
   private static final class Sum {

@@ -9,6 +9,7 @@ import io.freightwatch.slo.SloEngine;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import io.freightwatch.store.Series;
+import io.freightwatch.store.SeriesIndex;
 import io.freightwatch.store.SeriesStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +45,9 @@ public final class RuleEngine {
   private final AlertContext context;
   private Map<String, AlertRule> rules = new LinkedHashMap<>();
   private final List<AlertInstance> retired = new ArrayList<>();
+  /** Label sets of freightwatch_alerts, reused so that the store compares them by identity. */
+  private final Map<String, Labels> alertSeriesLabels = new HashMap<>();
+  private Map<Labels, Integer> writtenCounts = Map.of();
 
   /** Creates an engine without calendar, dependency map, silences or SLOs. */
   public RuleEngine(SeriesStore store, List<RuleSpec> specs) {
@@ -136,7 +139,8 @@ public final class RuleEngine {
    * ones first. Also writes the {@code freightwatch_alerts} series into the store.
    */
   public List<AlertEvent> evaluate(Instant now) {
-    slos.ifPresent(engine -> engine.update(now));
+    SeriesIndex index = evaluator.startEvaluation();
+    slos.ifPresent(engine -> engine.update(now, index));
     silences.expire(now);
     List<AlertInstance> active = new ArrayList<>();
     for (AlertRule rule : rules.values()) {
@@ -152,7 +156,7 @@ public final class RuleEngine {
     context.apply(active, now);
     for (AlertRule rule : rules.values()) {
       for (AlertInstance instance : rule.instances.values()) {
-        if (instance.isActive()) {
+        if (instance.isActive() && instance.needsRender(rule.readsOtherSignals())) {
           instance.summary = instance.summaryPrefix + rule.render(instance)
               + instance.summarySuffix;
         }
@@ -213,13 +217,33 @@ public final class RuleEngine {
   }
 
   private void writeAlertSeries(Instant now) {
-    Map<Labels, Integer> counts = new TreeMap<>();
-    for (Alert alert : alerts()) {
-      Labels key = Labels.of("alertname", alert.rule(), "state", alert.state().apiName(),
-          "severity", alert.labels().get("severity"), "domain", alert.labels().get("domain"),
-          "tenant", alert.labels().get("tenant"),
-          "muted", Boolean.toString(alert.annotations().containsKey("muted_by")));
-      counts.merge(key, 1, Integer::sum);
+    Map<Labels, Integer> counts = new HashMap<>();
+    for (AlertRule rule : rules.values()) {
+      for (AlertInstance instance : rule.instances.values()) {
+        Optional<AlertState> state = instance.machine.state();
+        if (state.isEmpty()) {
+          continue;
+        }
+        Labels labels = instance.labels();
+        String severity = labels.get("severity");
+        String domain = labels.get("domain");
+        String tenant = labels.get("tenant");
+        String muted = Boolean.toString(instance.mutedBy.isPresent());
+        String text = instance.rule + '\n' + state.get().apiName() + '\n' + severity + '\n'
+            + domain + '\n' + tenant + '\n' + muted;
+        Labels key = alertSeriesLabels.computeIfAbsent(text, t -> Labels.of("alertname",
+            instance.rule, "state", state.get().apiName(), "severity", severity, "domain",
+            domain, "tenant", tenant, "muted", muted));
+        counts.merge(key, 1, Integer::sum);
+      }
+    }
+    if (counts.equals(writtenCounts)) {
+      // Unchanged series keep their latest values; rewriting them every cycle costs time.
+      return;
+    }
+    writtenCounts = counts;
+    if (alertSeriesLabels.size() > 10_000) {
+      alertSeriesLabels.clear();
     }
     List<Sample> samples = new ArrayList<>();
     counts.forEach((labels, count) -> samples.add(Sample.gauge("freightwatch_alerts",
@@ -243,6 +267,11 @@ public final class RuleEngine {
     abstract Optional<AlertInstance> newInstance(Labels labels, Instant now);
 
     abstract String render(AlertInstance instance);
+
+    /** Whether the summary reads other series, so that it changes without the alert's value. */
+    boolean readsOtherSignals() {
+      return true;
+    }
 
     void evaluate(Instant now) {
       Map<Labels, ConditionEvaluator.Result> results = results(now);
@@ -289,7 +318,7 @@ public final class RuleEngine {
     @Override
     Map<Labels, ConditionEvaluator.Result> results(Instant now) {
       Map<Labels, ConditionEvaluator.Result> results = evaluator.evaluate(spec.condition(), now,
-          this::thresholdFor);
+          this::thresholdFor, instances::containsKey);
       if (!spec.overrides().isEmpty()) {
         results.keySet().removeIf(labels -> spec.overrideFor(labels)
             .map(RuleSpec.Override::disabled).orElse(false));
@@ -321,6 +350,11 @@ public final class RuleEngine {
           .with("customer_facing", Boolean.toString(spec.impact().customerFacing()));
       return Optional.of(new AlertInstance(spec.name(), labels, identity, spec.impact(), severity,
           forDuration, spec.keepFiringFor(), context.isQuiet(identity, spec.impact(), now)));
+    }
+
+    @Override
+    boolean readsOtherSignals() {
+      return !spec.impact().summary().signals().isEmpty();
     }
 
     @Override

@@ -48,8 +48,25 @@ final class MinuteCounts {
     addToHour(minute, bad, total);
   }
 
-  /** Returns bad and total events of the minutes in {@code (fromMinute, toMinute]}. */
+  /**
+   * Returns bad and total events of the minutes in {@code (fromMinute, toMinute]}. Spans longer
+   * than three hours add whole hours from the hour ring and only their ragged ends minute by
+   * minute, so a 3-day window costs about 200 additions instead of 4,320.
+   */
   Counts minutes(long fromMinute, long toMinute) {
+    if (toMinute - fromMinute <= 180) {
+      return scanMinutes(fromMinute, toMinute);
+    }
+    long firstHourStart = Math.floorDiv(fromMinute + 60, 60L) * 60;
+    long lastHourEnd = Math.floorDiv(toMinute + 1, 60L) * 60 - 1;
+    Counts head = scanMinutes(fromMinute, firstHourStart - 1);
+    Counts whole = hours(firstHourStart / 60 - 1, (lastHourEnd + 1) / 60 - 1);
+    Counts tail = scanMinutes(lastHourEnd, toMinute);
+    return new Counts(head.bad() + whole.bad() + tail.bad(),
+        head.total() + whole.total() + tail.total());
+  }
+
+  private Counts scanMinutes(long fromMinute, long toMinute) {
     double bad = 0;
     double total = 0;
     long first = Math.max(fromMinute + 1, toMinute - minuteSlots + 1);

@@ -4,6 +4,7 @@ import io.freightwatch.config.OperationalCalendar;
 import io.freightwatch.config.SloSpec;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
+import io.freightwatch.store.SeriesIndex;
 import io.freightwatch.store.SeriesStore;
 import io.freightwatch.store.durable.DurableStore;
 import java.time.Duration;
@@ -41,6 +42,11 @@ public final class SloEngine {
   private OperationalCalendar calendar;
   private volatile Map<String, SloTracker> trackers = new LinkedHashMap<>();
   private List<SloStatus> statuses = List.of();
+  /**
+   * Label sets of the metrics, kept between evaluations: the store compares a sample's labels
+   * with its series' on every write, and the same object compares at once.
+   */
+  private final Map<String, Labels> metricLabels = new java.util.HashMap<>();
   private long lastPruneHour = Long.MIN_VALUE;
 
   /**
@@ -77,6 +83,7 @@ public final class SloEngine {
   /** Replaces the SLOs with prepared ones; the event-loop half of a reload. */
   public void install(Prepared prepared) {
     trackers = prepared.trackers;
+    metricLabels.clear();
   }
 
   /** Replaces the calendar whose maintenance windows stop budget burn. */
@@ -86,10 +93,15 @@ public final class SloEngine {
 
   /** Counts new events of every SLO, stores the changed minutes and writes the metrics. */
   public void update(Instant now) {
+    update(now, new SeriesIndex(store));
+  }
+
+  /** As {@link #update(Instant)}, selecting series through an index of the store as it is now. */
+  public void update(Instant now, SeriesIndex index) {
     List<SloStatus> next = new ArrayList<>(trackers.size());
     for (SloTracker tracker : trackers.values()) {
       boolean maintenance = isInMaintenance(tracker.spec(), now);
-      tracker.update(store, now, instant -> isInMaintenance(tracker.spec(), instant));
+      tracker.update(index, now, instant -> isInMaintenance(tracker.spec(), instant));
       durable.ifPresent(d -> save(d, tracker));
       next.add(tracker.status(now, maintenance));
     }
@@ -169,7 +181,9 @@ public final class SloEngine {
   private void writeMetrics(Instant now) {
     List<Sample> samples = new ArrayList<>();
     for (SloStatus status : statuses) {
-      Labels labels = Labels.of(status.spec().labels()).with("slo", status.spec().name());
+      String name = status.spec().name();
+      Labels labels = metricLabels.computeIfAbsent(name,
+          n -> Labels.of(status.spec().labels()).with("slo", n));
       samples.add(Sample.gauge("freightwatch_slo_objective_ratio",
           "Objective of the SLO: the share of events that must be good.",
           status.spec().objective(), labels));
@@ -185,13 +199,12 @@ public final class SloEngine {
           "1 while a maintenance window stops the SLO's budget from burning.",
           status.inMaintenance() ? 1 : 0, labels));
       for (SloStatus.WindowBurn burn : status.windows()) {
-        Labels windowLabels = labels.with("window", io.freightwatch.config.Durations.format(
-            burn.window()));
+        String window = io.freightwatch.config.Durations.format(burn.window());
+        Labels windowLabels = metricLabels.computeIfAbsent(name + "\n" + window,
+            key -> labels.with("window", window));
         samples.add(Sample.gauge("freightwatch_slo_burn_rate",
             "Error ratio over the window divided by the error budget ratio; 0 without events.",
             burn.burnRate(), windowLabels));
-        samples.add(Sample.gauge("freightwatch_slo_burn_window_events",
-            "Events counted over the burn-rate window.", burn.events(), windowLabels));
       }
       status.timeToExhaustion().ifPresent(left -> samples.add(Sample.gauge(
           "freightwatch_slo_time_to_exhaustion_seconds",

@@ -3,7 +3,7 @@ package io.freightwatch.slo;
 import io.freightwatch.config.SloSpec;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Series;
-import io.freightwatch.store.SeriesStore;
+import io.freightwatch.store.SeriesIndex;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -60,7 +60,7 @@ final class SloTracker {
    * samples is not counted when either sample falls in a maintenance window: the counters still
    * advance, but the budget does not burn.
    */
-  void update(SeriesStore store, Instant now, Predicate<Instant> inMaintenance) {
+  void update(SeriesIndex store, Instant now, Predicate<Instant> inMaintenance) {
     if (spec.sli() instanceof SloSpec.EventRatio ratio) {
       updateRatio(store, ratio, now, inMaintenance);
     } else {
@@ -117,7 +117,7 @@ final class SloTracker {
     return counts.hours(fromHour, nowHour);
   }
 
-  private void updateRatio(SeriesStore store, SloSpec.EventRatio ratio, Instant now,
+  private void updateRatio(SeriesIndex store, SloSpec.EventRatio ratio, Instant now,
       Predicate<Instant> inMaintenance) {
     ratio.restartSignal().ifPresent(signal -> {
       List<Series> starts = store.select(signal, List.of());
@@ -144,7 +144,7 @@ final class SloTracker {
         });
   }
 
-  private void updateTimeSlice(SeriesStore store, SloSpec.TimeSlice slice, Instant now,
+  private void updateTimeSlice(SeriesIndex store, SloSpec.TimeSlice slice, Instant now,
       boolean inMaintenance) {
     if (inMaintenance) {
       return;
