@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Freightwatch's build, tests and lab need on Debian or Ubuntu, and only what is
 # missing: a JDK 17 (or newer), Maven, the PostgreSQL server programs (13 or newer) with
-# pg_stat_statements, redis-server and promtool. Safe to run again: it installs nothing when all is there.
+# pg_stat_statements, redis-server, prometheus-alertmanager and promtool. Safe to run again: it
+# installs nothing when all is there.
 #
 # The lab starts its own PostgreSQL and Redis processes. This script never starts, stops or
 # reconfigures the distribution's services: while it installs, a policy-rc.d that denies every
@@ -58,13 +59,18 @@ has_postgres || packages+=(postgresql postgresql-contrib)
 
 command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || packages+=(redis-server)
 
+# Alertmanager: the notification tests post alerts to a real one that they start on a free
+# loopback port with their own configuration. The package's own service is never started here.
+[[ -x /usr/bin/prometheus-alertmanager ]] || packages+=(prometheus-alertmanager)
+
 # promtool, from Debian's prometheus package: the tests check the exported Prometheus rule files
 # with it and run `promtool test rules` beside the agent's own evaluator. The package also ships
 # a prometheus service, which the policy-rc.d below keeps from starting.
 command -v promtool >/dev/null 2>&1 || [[ -x /usr/bin/promtool ]] || packages+=(prometheus)
 
 if [[ ${#packages[@]} -eq 0 && "$need_jdk" -eq 0 ]]; then
-  log "nothing to install: JDK, Maven, PostgreSQL, redis-server and promtool are present"
+  log "nothing to install: JDK, Maven, PostgreSQL, redis-server, Alertmanager and promtool are"
+  log "present"
   exit 0
 fi
 

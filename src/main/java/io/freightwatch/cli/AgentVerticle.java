@@ -3,16 +3,19 @@ package io.freightwatch.cli;
 import io.freightwatch.collect.CollectorScheduler;
 import io.freightwatch.collect.ScrapeContext;
 import io.freightwatch.config.AgentConfig;
-import io.freightwatch.config.ReceiverConfig;
-import io.freightwatch.config.RuleSpec;
+import io.freightwatch.config.ConfigException;
+import io.freightwatch.config.RuleCondition;
+import io.freightwatch.config.RuleSet;
+import io.freightwatch.config.SilenceSpec;
 import io.freightwatch.export.MetricsEndpoint;
+import io.freightwatch.export.StoreSnapshot;
+import io.freightwatch.export.azuremonitor.AzureMonitorExporter;
+import io.freightwatch.export.otlp.KubernetesResource;
+import io.freightwatch.export.otlp.OtlpExporter;
 import io.freightwatch.http.HttpApi;
 import io.freightwatch.notify.NotificationDispatcher;
-import io.freightwatch.notify.Receiver;
-import io.freightwatch.notify.webhook.WebhookReceiver;
-import io.freightwatch.config.ConfigException;
-import io.freightwatch.config.RuleSet;
-import io.freightwatch.config.SloSpec;
+import io.freightwatch.notify.Outbox;
+import io.freightwatch.notify.azuremonitor.LogsUploader;
 import io.freightwatch.rules.AlertEvent;
 import io.freightwatch.rules.RuleEngine;
 import io.freightwatch.rules.Silences;
@@ -29,9 +32,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,13 +40,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent: scheduler, store, rule and SLO engines, notification dispatcher and HTTP server, all
- * owned by this verticle's event loop. Blocking calls (JDBC, the durable store's file, rule file
- * reads) run on the {@code freightwatch-blocking} worker pool.
+ * owned by this verticle's event loop. Blocking calls (JDBC, rule file reads) run on the {@code
+ * freightwatch-blocking} worker pool, and the durable store's file on the outbox worker.
  */
 public final class AgentVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
   private static final Duration MIN_RETENTION = Duration.ofMinutes(10);
+  private static final Duration MIN_RESTORE_GRACE = Duration.ofMinutes(5);
   private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(10);
 
   private final AgentConfig config;
@@ -55,11 +57,16 @@ public final class AgentVerticle extends VerticleBase {
   private CollectorScheduler scheduler;
   private RuleEngine rules;
   private SloEngine slos;
-  private DurableStore durable;
   private SilenceStore silenceStore;
   private RuleReloader reloader;
   private NotificationDispatcher dispatcher;
+  private DurableStore durableStore;
+  private ReceiverFactory receiverFactory;
   private WorkerExecutor workers;
+  private WorkerExecutor outboxWorker;
+  private OtlpExporter otlp;
+  private AzureMonitorExporter azureMonitor;
+  private long azureTimer = -1;
   private WebClient webClient;
   private HttpServer server;
   private long evaluationTimer = -1;
@@ -92,33 +99,20 @@ public final class AgentVerticle extends VerticleBase {
     });
 
     webClient = WebClient.create(vertx, new WebClientOptions().setUserAgent("freightwatch"));
-    dispatcher = new NotificationDispatcher(vertx, clock, store, config.receivers(), receivers());
-    // The durable store's file is opened, and SLO history read, on a worker thread.
-    return workers.executeBlocking(() -> {
-      durable = DurableStore.open(config.agent().dataDirectory());
-      slos = new SloEngine(store, config.calendar(), Optional.of(durable));
-      SloEngine.Prepared prepared = slos.prepare(config.rules().slos(), clock.instant());
-      silenceStore = new SilenceStore(durable);
-      return new Restored(prepared, silenceStore.load(clock.instant()));
-    }).compose(this::startEngines);
-  }
+    // One thread, so that outbox commits reach the disk in the order they were made.
+    outboxWorker = vertx.createSharedWorkerExecutor("freightwatch-outbox", 1, 30,
+        TimeUnit.SECONDS);
+    receiverFactory = new ReceiverFactory(webClient, config.agent().externalUrl(), clock,
+        workers);
 
-  private Future<?> startEngines(Restored restored) {
-    slos.install(restored.slos());
-    Silences silences = new Silences(config.silences());
-    restored.silences().forEach(silences::add);
-    rules = new RuleEngine(store, config.rules().specs(), config.calendar(),
-        config.dependencies(), silences, Optional.of(slos));
-    config.rules().directory().ifPresent(directory -> reloader = new RuleReloader(directory));
+    startExports();
 
-    MetricsEndpoint metrics = new MetricsEndpoint(store);
-    HttpApi api = new HttpApi(metrics, () -> ready, rules::alerts, scheduler::health)
-        .withSlos(slos::statuses)
-        .withSilences(silences, config.apiToken(), clock, silenceStore::save)
-        .withReload(this::reload);
-    return vertx.createHttpServer()
-        .requestHandler(api.router(vertx))
-        .listen(config.agent().listenPort(), config.agent().listenHost())
+    return openOutbox()
+        .compose(outbox -> restoreRules().map(outbox))
+        .compose(this::startDispatcher)
+        .compose(started -> vertx.createHttpServer()
+            .requestHandler(api().router(vertx))
+            .listen(config.agent().listenPort(), config.agent().listenHost()))
         .onSuccess(listening -> {
           server = listening;
           LOG.info("agent started listen={}:{} targets={} rules={} slos={} receivers={}"
@@ -137,6 +131,36 @@ public final class AgentVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Restores SLO minute history and API silences from the durable store, on the outbox worker
+   * that owns the file, then creates the rule engine on the event loop.
+   */
+  private Future<Void> restoreRules() {
+    slos = new SloEngine(store, config.calendar(), Optional.of(durableStore));
+    silenceStore = new SilenceStore(durableStore);
+    return outboxWorker.executeBlocking(() -> new Restored(
+            slos.prepare(config.rules().slos(), clock.instant()),
+            silenceStore.load(clock.instant())))
+        .map(restored -> {
+          slos.install(restored.slos());
+          Silences silences = new Silences(config.silences());
+          restored.silences().forEach(silences::add);
+          rules = new RuleEngine(store, config.rules().specs(), config.calendar(),
+              config.dependencies(), silences, Optional.of(slos));
+          config.rules().directory().ifPresent(directory -> reloader =
+              new RuleReloader(directory));
+          return null;
+        });
+  }
+
+  private HttpApi api() {
+    MetricsEndpoint metrics = new MetricsEndpoint(store);
+    return new HttpApi(metrics, () -> ready, rules::alerts, scheduler::health)
+        .withSlos(slos::statuses)
+        .withSilences(rules.silences(), config.apiToken(), clock, silenceStore::save)
+        .withReload(this::reload);
+  }
+
   @Override
   public Future<?> stop() {
     for (long timer : new long[] {evaluationTimer, commitTimer, reloadTimer}) {
@@ -147,20 +171,29 @@ public final class AgentVerticle extends VerticleBase {
     if (dispatcher != null) {
       dispatcher.stop();
     }
+    if (azureTimer >= 0) {
+      vertx.cancelTimer(azureTimer);
+    }
     return scheduler.stop()
         .eventually(factory::close)
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-        .eventually(() -> durable == null ? Future.succeededFuture()
-            : workers.executeBlocking(() -> {
-              durable.commit();
-              durable.close();
-              return null;
-            }))
+        .eventually(this::closeDurableStore)
+        .eventually(this::closeExports)
         .eventually(() -> workers.close())
+        .eventually(() -> outboxWorker.close())
         .onComplete(done -> {
+          receiverFactory.close();
           webClient.close();
           LOG.info("agent stopped");
         });
+  }
+
+  /**
+   * Returns the agent's durable store, open once the verticle has started. The outbox and the
+   * SLO history share it; its {@code commit} must run on a worker thread.
+   */
+  public DurableStore durableStore() {
+    return durableStore;
   }
 
   /** Port the HTTP server listens on; valid after a successful start. */
@@ -169,13 +202,14 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void evaluate() {
-    if (rules == null) {
+    if (rules == null || dispatcher == null) {
       return;
     }
     try {
       List<AlertEvent> events = rules.evaluate(clock.instant());
-      if (!events.isEmpty()) {
-        dispatcher.dispatch(events);
+      dispatcher.onEvaluation(events, rules.alerts());
+      if (otlp != null) {
+        otlp.publish(StoreSnapshot.of(store));
       }
     } catch (RuntimeException e) {
       LOG.error("rule evaluation failed error=\"{}\"", e.toString(), e);
@@ -251,12 +285,13 @@ public final class AgentVerticle extends VerticleBase {
         clock.instant());
   }
 
+  /** Commits SLO minutes and silences; on the outbox worker, so commits keep their order. */
   private void commit() {
-    workers.executeBlocking(() -> {
-      durable.commit();
+    outboxWorker.executeBlocking(() -> {
+      durableStore.commit();
       return null;
     }).onFailure(e -> LOG.error("durable store commit failed file={} error=\"{}\"",
-        durable.file(), e.toString()));
+        durableStore.file(), e.toString()));
   }
 
   private void checkReady() {
@@ -267,17 +302,80 @@ public final class AgentVerticle extends VerticleBase {
     }
   }
 
-  private Map<String, Receiver> receivers() {
-    Map<String, Receiver> receivers = new LinkedHashMap<>();
-    for (ReceiverConfig receiver : config.receivers()) {
-      receivers.put(receiver.name(),
-          new WebhookReceiver(receiver, webClient, config.agent().externalUrl()));
+  private void startExports() {
+    config.export().otlp().ifPresent(settings -> {
+      String version = AgentVerticle.class.getPackage().getImplementationVersion();
+      otlp = new OtlpExporter(settings, KubernetesResource.of(System.getenv(),
+          version == null ? "dev" : version, settings.resourceAttributes()), vertx);
+    });
+    config.export().azureMonitor().ifPresent(settings -> {
+      LogsUploader uploader = new LogsUploader(settings.endpoint().toString(), settings.ruleId(),
+          LogsUploader.defaultCredential(settings.managedIdentityClientId()),
+          LogsUploader.defaultHttpClient());
+      azureMonitor = new AzureMonitorExporter(settings, uploader, workers);
+      long interval = settings.interval().toMillis();
+      azureTimer = vertx.setPeriodic(interval, interval,
+          id -> azureMonitor.export(StoreSnapshot.of(store), clock.instant()));
+      LOG.info("Azure Monitor export started endpoint={} rule_id={} interval={}",
+          settings.endpoint(), settings.ruleId(), settings.interval());
+    });
+  }
+
+  /** Sends what the exporters hold and stops them; the SDKs block, so this runs on a worker. */
+  private Future<Void> closeExports() {
+    return workers.executeBlocking(() -> {
+      if (otlp != null) {
+        otlp.close();
+      }
+      if (azureMonitor != null) {
+        azureMonitor.close();
+      }
+      return null;
+    });
+  }
+
+  /** Opens the durable store and the outbox in it; file access runs on the outbox worker. */
+  private Future<Outbox> openOutbox() {
+    return outboxWorker.executeBlocking(() -> {
+      durableStore = DurableStore.open(config.agent().dataDirectory());
+      LOG.info("durable store opened file={}", durableStore.file());
+      return new Outbox(durableStore, outboxWorker);
+    });
+  }
+
+  private Future<Void> startDispatcher(Outbox outbox) {
+    dispatcher = new NotificationDispatcher(vertx, clock, store, outbox, config.receivers(),
+        config.routing(), receiverFactory.create(config.receivers()),
+        new CalendarMuteSchedule(config.calendar()), restoreGrace());
+    return dispatcher.start();
+  }
+
+  private Future<Void> closeDurableStore() {
+    if (durableStore == null) {
+      return Future.succeededFuture();
     }
-    return receivers;
+    return outboxWorker.executeBlocking(() -> {
+      durableStore.close();
+      return null;
+    });
   }
 
   /**
-   * Keeps enough history for the longest rule window plus two evaluation intervals.
+   * Time a firing alert restored after a restart may go unreported by the rule engine before it
+   * is resolved: long enough for the slowest rule to fill its window and pass its {@code for}.
+   */
+  private Duration restoreGrace() {
+    Duration longest = config.rules().specs().stream()
+        .map(spec -> spec.condition().longestWindow().plus(spec.forDuration()))
+        .max(Duration::compareTo)
+        .orElse(Duration.ZERO)
+        .plus(config.rules().evaluationInterval().multipliedBy(2));
+    return longest.compareTo(MIN_RESTORE_GRACE) < 0 ? MIN_RESTORE_GRACE : longest;
+  }
+
+  /**
+   * Keeps enough history for the longest rule window plus two evaluation intervals; growth rules
+   * also need the 5-minute lookback before their window.
    *
    * <p>NOTE: the retention is fixed at start, so a reloaded rule with a longer window sees less
    * history than it asks for until the agent restarts; growing the store's retention on reload
@@ -286,15 +384,15 @@ public final class AgentVerticle extends VerticleBase {
   private Duration retention() {
     Duration longest = config.rules().specs().stream()
         .map(spec -> spec.condition().longestWindow().plus(
-            spec.condition() instanceof io.freightwatch.config.RuleCondition.Growth
-                ? Duration.ofMinutes(5) : Duration.ZERO))
+            spec.condition() instanceof RuleCondition.Growth ? Duration.ofMinutes(5)
+                : Duration.ZERO))
         .max(Duration::compareTo)
         .orElse(Duration.ZERO)
         .plus(config.rules().evaluationInterval().multipliedBy(2));
     return longest.compareTo(MIN_RETENTION) < 0 ? MIN_RETENTION : longest;
   }
 
-  private record Restored(SloEngine.Prepared slos, List<io.freightwatch.config.SilenceSpec> silences) {}
+  private record Restored(SloEngine.Prepared slos, List<SilenceSpec> silences) {}
 
   private record Reloaded(RuleSet set, SloEngine.Prepared slos) {}
 }

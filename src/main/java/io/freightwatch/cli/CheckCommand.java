@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = "Validate the configuration and its rule files, print every error with"
         + " file:line, and exit: 0 when valid, 2 when not.")
 final class CheckCommand implements Callable<Integer> {

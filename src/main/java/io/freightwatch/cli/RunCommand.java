@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = "Run the agent: collect from every target, evaluate rules, serve /metrics and"
         + " the API, and send notifications, until stopped with SIGTERM or Ctrl-C.")
 final class RunCommand implements Callable<Integer> {
@@ -55,7 +56,8 @@ final class RunCommand implements Callable<Integer> {
     try {
       vertx.deployVerticle(agent).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      LOG.error("agent failed to start error=\"{}\"", e.getMessage());
+      LOG.error("agent failed to start listen={}:{} error=\"{}\"", loaded.agent().listenHost(),
+          loaded.agent().listenPort(), e.getMessage());
       vertx.close();
       return 1;
     }

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param traefik Traefik metrics endpoints
  * @param rules rule evaluation settings and the loaded rules
  * @param receivers notification receivers
+ * @param routing notification routing tree and fallback receiver
+ * @param export signal exports (OTLP, Azure Monitor)
  * @param calendar operational calendar: time zones, cutoffs, holidays, maintenance windows
  * @param dependencies which tenants and processes depend on which infrastructure component
  * @param silences silences from the configuration file
@@ -32,6 +34,8 @@ public record AgentConfig(
     List<TraefikTarget> traefik,
     Rules rules,
     List<ReceiverConfig> receivers,
+    NotifyConfig routing,
+    ExportConfig export,
     OperationalCalendar calendar,
     DependencyMap dependencies,
     List<SilenceSpec> silences,
@@ -46,6 +50,8 @@ public record AgentConfig(
     traefik = List.copyOf(traefik);
     Objects.requireNonNull(rules, "rules");
     receivers = List.copyOf(receivers);
+    Objects.requireNonNull(routing, "routing");
+    Objects.requireNonNull(export, "export");
     Objects.requireNonNull(calendar, "calendar");
     Objects.requireNonNull(dependencies, "dependencies");
     silences = List.copyOf(silences);
@@ -55,8 +61,8 @@ public record AgentConfig(
   /** Creates a configuration without calendar, dependency map, silences or API token. */
   public AgentConfig(Path file, Agent agent, List<PostgresTarget> postgres, List<OdooTarget> odoo,
       List<RedisTarget> redis, List<TraefikTarget> traefik, Rules rules,
-      List<ReceiverConfig> receivers) {
-    this(file, agent, postgres, odoo, redis, traefik, rules, receivers,
+      List<ReceiverConfig> receivers, NotifyConfig routing, ExportConfig export) {
+    this(file, agent, postgres, odoo, redis, traefik, rules, receivers, routing, export,
         OperationalCalendar.EMPTY, DependencyMap.EMPTY, List.of(), Secret.NONE);
   }
 
@@ -64,20 +70,22 @@ public record AgentConfig(
   public AgentConfig withRules(List<RuleSpec> newRules) {
     return new AgentConfig(file, agent, postgres, odoo, redis, traefik,
         new Rules(rules.directory(), rules.evaluationInterval(), newRules, rules.slos(),
-            rules.reloadCheckInterval()), receivers, calendar, dependencies, silences, apiToken);
+            rules.reloadCheckInterval()), receivers, routing, export, calendar, dependencies,
+        silences, apiToken);
   }
 
   /** Returns a copy with other SLOs, keeping everything else. */
   public AgentConfig withSlos(List<SloSpec> newSlos) {
     return new AgentConfig(file, agent, postgres, odoo, redis, traefik,
         new Rules(rules.directory(), rules.evaluationInterval(), rules.specs(), newSlos,
-            rules.reloadCheckInterval()), receivers, calendar, dependencies, silences, apiToken);
+            rules.reloadCheckInterval()), receivers, routing, export, calendar, dependencies,
+        silences, apiToken);
   }
 
   /** Returns a copy with another operational calendar. */
   public AgentConfig withCalendar(OperationalCalendar newCalendar) {
     return new AgentConfig(file, agent, postgres, odoo, redis, traefik, rules, receivers,
-        newCalendar, dependencies, silences, apiToken);
+        routing, export, newCalendar, dependencies, silences, apiToken);
   }
 
   /**

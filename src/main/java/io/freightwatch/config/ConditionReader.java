@@ -135,6 +135,8 @@ final class ConditionReader {
     if (!signal.isEmpty() && !METRIC_NAME.matcher(signal).matches()) {
       node.get("signal").ifPresent(n -> n.problem("got \"" + signal
           + "\"; expected a metric name such as freightwatch_odoo_queue_jobs"));
+    } else if (!signal.isEmpty() && !SignalCatalogue.get().isKnown(signal)) {
+      node.get("signal").ifPresent(n -> n.problem(RuleFileReader.unknownSignal(signal)));
     }
     return signal;
   }

@@ -20,7 +20,6 @@ import java.util.regex.PatternSyntaxException;
 public final class ConfigLoader {
 
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
-  private static final Set<String> RECEIVER_TYPES = Set.of("webhook");
 
   private final Map<String, String> environment;
 
@@ -51,15 +50,17 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       problems.throwIfAny();
     }
-    root.allowOnly("agent", "targets", "rules", "notify", "calendar", "dependencies", "silences",
-        "api");
+    root.allowOnly("agent", "targets", "rules", "notify", "export", "calendar", "dependencies",
+        "silences", "api");
     SecretReader secrets = new SecretReader(environment, baseDirectory);
 
     AgentConfig.Agent agent = readAgent(root.section("agent"), baseDirectory);
     TargetsReader targets = new TargetsReader(secrets, agent.scrapeTimeout());
     targets.read(root.section("targets"));
     AgentConfig.Rules rules = readRules(root.section("rules"), baseDirectory, problems);
-    List<ReceiverConfig> receivers = readReceivers(root.section("notify"), secrets);
+    NotifyReader notify = new NotifyReader(secrets);
+    notify.read(root.section("notify"));
+    ExportConfig export = new ExportReader(secrets).read(root.section("export"));
     OperationalCalendar calendar = new CalendarReader().read(root.section("calendar"));
     DependencyMap dependencies = new DependencyReader().read(root.section("dependencies"),
         targets.postgres(), targets.odoo());
@@ -67,7 +68,8 @@ public final class ConfigLoader {
     Secret apiToken = readApiToken(root.section("api"), secrets);
     problems.throwIfAny();
     return new AgentConfig(absolute, agent, targets.postgres(), targets.odoo(), targets.redis(),
-        targets.traefik(), rules, receivers, calendar, dependencies, silences, apiToken);
+        targets.traefik(), rules, notify.receivers(), notify.notifyConfig(), export, calendar,
+        dependencies, silences, apiToken);
   }
 
   private AgentConfig.Agent readAgent(YamlNode node, Path baseDirectory) {
@@ -98,6 +100,10 @@ public final class ConfigLoader {
     Duration scrapeTimeout = node.positiveDuration("scrape_timeout", Duration.ofSeconds(10));
     int maxConnections = node.integer("max_database_connections", 8, 1, 1000);
     String externalUrl = node.string("external_url").orElse("");
+    if (!externalUrl.isEmpty() && !externalUrl.matches("https?://[^/\\s]+.*")) {
+      node.get("external_url").ifPresent(n -> n.problem("got \"" + externalUrl
+          + "\"; expected the agent's http(s) URL, e.g. http://freightwatch.monitoring:9187"));
+    }
     Path dataDirectory = baseDirectory.resolve(node.string("data_directory").orElse("data"))
         .normalize();
     return new AgentConfig.Agent(host, port, scrapeTimeout, maxConnections, externalUrl,
@@ -119,7 +125,11 @@ public final class ConfigLoader {
       return new AgentConfig.Rules(Optional.of(directory), interval, List.of(), List.of(),
           reloadCheck);
     }
-    RuleSet set = new RuleFileReader().readRuleSet(directory, problems);
+    RuleSet set = new RuleFileReader().readRuleSet(directory, baseDirectory, problems);
+    if (set.rules().isEmpty() && set.slos().isEmpty() && problems.isEmpty()) {
+      node.get("directory").ifPresent(n -> n.problem("got \"" + directoryText.get()
+          + "\"; the directory holds no *.yaml or *.yml rule file; add rules or remove the key"));
+    }
     return new AgentConfig.Rules(Optional.of(directory), interval, set.rules(), set.slos(),
         reloadCheck);
   }
@@ -143,59 +153,6 @@ public final class ConfigLoader {
       return Secret.NONE;
     }
     return token;
-  }
-
-  private List<ReceiverConfig> readReceivers(YamlNode node, SecretReader secrets) {
-    node.allowOnly("receivers");
-    List<ReceiverConfig> receivers = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (YamlNode item : node.list("receivers")) {
-      item.allowOnly("name", "type", "url", "headers", "matchers", "send_resolved", "timeout",
-          "initial_backoff", "max_backoff", "max_age");
-      String name = item.requiredString("name", "ops-webhook");
-      if (!name.isEmpty() && !names.add(name)) {
-        item.get("name").ifPresent(n -> n.problem("got \"" + name
-            + "\"; another receiver already has this name; names must be unique"));
-      }
-      String type = item.string("type").orElse("webhook");
-      if (!RECEIVER_TYPES.contains(type)) {
-        item.get("type").ifPresent(n -> n.problem("got \"" + type + "\"; expected one of "
-            + RECEIVER_TYPES));
-      }
-      Secret url = readUrl(item, secrets);
-      Map<String, Secret> headers = new LinkedHashMap<>();
-      item.get("headers").ifPresent(h -> {
-        for (String header : h.keys()) {
-          YamlNode valueNode = h.get(header).orElse(h);
-          valueNode.asString().flatMap(text -> secrets.read(valueNode, text))
-              .ifPresent(secret -> headers.put(header, secret));
-        }
-      });
-      List<LabelMatcher> matchers = readMatchers(item, "matchers");
-      Duration timeout = item.positiveDuration("timeout", Duration.ofSeconds(10));
-      Duration initialBackoff = item.positiveDuration("initial_backoff", Duration.ofSeconds(1));
-      Duration maxBackoff = item.positiveDuration("max_backoff", Duration.ofMinutes(5));
-      Duration maxAge = item.positiveDuration("max_age", Duration.ofHours(24));
-      boolean sendResolved = item.bool("send_resolved", true);
-      receivers.add(new ReceiverConfig(name, type, url, headers, matchers, sendResolved, timeout,
-          initialBackoff, maxBackoff, maxAge));
-    }
-    return receivers;
-  }
-
-  private static Secret readUrl(YamlNode item, SecretReader secrets) {
-    String text = item.requiredString("url", "https://alerts.example.com/hook");
-    if (text.isEmpty()) {
-      return Secret.NONE;
-    }
-    YamlNode urlNode = item.get("url").orElse(item);
-    Secret url = secrets.read(urlNode, text).orElse(Secret.NONE);
-    String value = url.reveal();
-    if (!url.isEmpty() && !(value.startsWith("http://") || value.startsWith("https://"))) {
-      urlNode.problem("expected an http:// or https:// URL"
-          + (SecretReader.isReference(text) ? " in the referenced value" : ", got \"" + text + "\""));
-    }
-    return url;
   }
 
   /** Reads a mapping of label names to matcher specs ({@code value}, {@code =~re}, ...). */

@@ -33,6 +33,14 @@ public final class RuleFileReader {
     return readRuleSet(directory, problems).rules();
   }
 
+  /**
+   * Reads every rule file in {@code directory}, naming files in messages by their path relative
+   * to {@code base} (the configuration file's directory).
+   */
+  List<RuleSpec> readDirectory(Path directory, Path base, Problems problems) {
+    return readRuleSet(directory, base, problems).rules();
+  }
+
   /** Reads a directory and throws when any file has a problem. */
   public List<RuleSpec> readDirectory(Path directory) throws ConfigException {
     Problems problems = new Problems();
@@ -46,18 +54,20 @@ public final class RuleFileReader {
    * does for rules; names must be unique among rules and among SLOs.
    */
   RuleSet readRuleSet(Path directory, Problems problems) {
+    return readRuleSet(directory, directory.getParent() == null ? directory
+        : directory.getParent(), problems);
+  }
+
+  /** As {@link #readRuleSet(Path, Problems)}, naming files relative to {@code base}. */
+  RuleSet readRuleSet(Path directory, Path base, Problems problems) {
     List<Path> files = listFiles(directory, problems);
     List<RuleSpec> specs = new ArrayList<>();
     List<SloSpec> slos = new ArrayList<>();
     Map<String, String> seenRules = new HashMap<>();
     Map<String, String> seenSlos = new HashMap<>();
     for (Path file : files) {
-      YamlNode root = YamlNode.parse(file, problems);
-      for (RuleSpec spec : readRules(root, problems)) {
-        if (isUnique(spec.name(), spec.location(), "rules.name", "rule", seenRules, problems)) {
-          specs.add(spec);
-        }
-      }
+      YamlNode root = YamlNode.parse(file, displayName(file, base), problems);
+      specs.addAll(readRules(root, problems, seenRules));
       for (SloSpec slo : new SloReader().read(root, problems)) {
         if (isUnique(slo.name(), slo.location(), "slos.name", "SLO", seenSlos, problems)) {
           slos.add(slo);
@@ -80,20 +90,39 @@ public final class RuleFileReader {
   }
 
   List<RuleSpec> readFile(Path file, Problems problems) {
-    return readRules(YamlNode.parse(file, problems), problems);
+    return readRules(YamlNode.parse(file, problems), problems, new HashMap<>());
   }
 
-  private List<RuleSpec> readRules(YamlNode root, Problems problems) {
+  /**
+   * Reads the rules of one file. Names already in {@code seen} (name to location) are
+   * duplicates, also when the rule has other problems, so that one run reports both.
+   */
+  private List<RuleSpec> readRules(YamlNode root, Problems problems, Map<String, String> seen) {
     root.allowOnly("rules", "slos");
     List<RuleSpec> specs = new ArrayList<>();
     for (YamlNode item : root.list("rules")) {
       int before = problems.size();
       RuleSpec spec = readRule(item);
+      String previous = spec.name().isEmpty() ? null
+          : seen.putIfAbsent(spec.name(), spec.location());
+      if (previous != null) {
+        item.get("name").ifPresent(n -> n.problem("got \"" + spec.name()
+            + "\"; a rule of this name is already defined at " + previous
+            + "; rule names must be unique"));
+      }
       if (problems.size() == before) {
         specs.add(spec);
       }
     }
     return specs;
+  }
+
+  private static String displayName(Path file, Path base) {
+    try {
+      return base.relativize(file).toString();
+    } catch (IllegalArgumentException differentRoots) {
+      return file.toString();
+    }
   }
 
   private static List<Path> listFiles(Path directory, Problems problems) {
@@ -240,6 +269,12 @@ public final class RuleFileReader {
     SummaryTemplate summary = SummaryTemplate.parse("");
     try {
       summary = SummaryTemplate.parse(summaryText);
+      for (String signal : summary.signals()) {
+        if (!SignalCatalogue.get().isKnown(signal)) {
+          node.get("summary").ifPresent(n -> n.problem("{{ signal \"" + signal + "\" }}: "
+              + unknownSignal(signal)));
+        }
+      }
     } catch (IllegalArgumentException e) {
       node.get("summary").ifPresent(n -> n.problem(e.getMessage()));
     }
@@ -256,6 +291,13 @@ public final class RuleFileReader {
         : Optional.empty();
     return new RuleSpec.Impact(domain, process, summary, severity, owner, runbook, dashboard,
         customerFacing, component);
+  }
+
+  /** Explains that {@code signal} is not in the signal catalogue, with the closest name. */
+  static String unknownSignal(String signal) {
+    return "got \"" + signal + "\"; the agent produces no signal of this name, so the rule could"
+        + " never fire" + SignalCatalogue.get().closest(signal)
+            .map(c -> "; did you mean " + c + "?").orElse("; see the metrics catalogue");
   }
 
   private static void requireKey(YamlNode node, String key, String example) {

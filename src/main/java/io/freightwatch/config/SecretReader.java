@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 final class SecretReader {
 
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]+)}");
+  private static final Pattern ANY_REFERENCE = Pattern.compile("\\$\\{([a-zA-Z]*):?[^}]*}");
 
   private final Map<String, String> environment;
   private final Path baseDirectory;
@@ -26,9 +27,12 @@ final class SecretReader {
     this.baseDirectory = baseDirectory;
   }
 
-  /** Returns true when {@code text} contains a secret reference. */
+  /**
+   * Returns true when {@code text} contains something written as a reference: {@code ${...}}.
+   * {@link #read} rejects references of an unknown source, such as a misspelt {@code ${evn:X}}.
+   */
   static boolean isReference(String text) {
-    return REFERENCE.matcher(text).find();
+    return ANY_REFERENCE.matcher(text).find();
   }
 
   /**
@@ -36,6 +40,14 @@ final class SecretReader {
    * when it cannot be read and returns empty.
    */
   Optional<Secret> read(YamlNode node, String text) {
+    Matcher any = ANY_REFERENCE.matcher(text);
+    while (any.find()) {
+      if (!REFERENCE.matcher(any.group()).matches()) {
+        node.problem("got the reference " + any.group() + "; a reference is ${env:NAME} or"
+            + " ${file:/path}");
+        return Optional.empty();
+      }
+    }
     Matcher matcher = REFERENCE.matcher(text);
     StringBuilder out = new StringBuilder();
     String source = "inline";
@@ -58,6 +70,11 @@ final class SecretReader {
     if (value == null) {
       node.problem("environment variable " + name + " is not set; export it before starting the"
           + " agent or remove the reference");
+      return Optional.empty();
+    }
+    if (value.isEmpty()) {
+      node.problem("environment variable " + name + " is set but empty; give it the value or"
+          + " remove the reference");
       return Optional.empty();
     }
     return Optional.of(value);

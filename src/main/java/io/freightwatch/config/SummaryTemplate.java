@@ -1,5 +1,8 @@
 package io.freightwatch.config;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -107,7 +110,11 @@ public final class SummaryTemplate {
     if (value == Math.rint(value) && Math.abs(value) < 1e15) {
       return Long.toString((long) value);
     }
-    return String.format(Locale.ROOT, "%.3g", value).replaceFirst("\\.?0+(e|$)", "$1");
+    BigDecimal rounded = new BigDecimal(value).round(new MathContext(3, RoundingMode.HALF_UP));
+    if (Math.abs(value) >= 1e15 || Math.abs(value) < 1e-6) {
+      return String.format(Locale.ROOT, "%.3g", value);
+    }
+    return rounded.stripTrailingZeros().toPlainString();
   }
 
   /** Formats seconds as {@code 1h 5m}, {@code 25m 3s} or {@code 42s}. */

@@ -132,6 +132,10 @@ final class TargetsReader {
     Pattern include = node.pattern("include").orElse(Pattern.compile(".*"));
     Pattern exclude = node.pattern("exclude").orElse(MATCH_NOTHING);
     Pattern tenantName = node.pattern("tenant_name").orElse(Pattern.compile("(?<tenant>.+)"));
+    if (!tenantName.pattern().contains("(?<tenant>")) {
+      node.get("tenant_name").ifPresent(n -> n.problem("got \"" + tenantName.pattern()
+          + "\"; the pattern needs a named group tenant, e.g. \"odoo_(?<tenant>.+)\""));
+    }
     Duration refresh = node.positiveDuration("refresh", Duration.ofMinutes(5));
     return new OdooTarget.Discovery(include, exclude, tenantName, refresh);
   }
@@ -163,7 +167,7 @@ final class TargetsReader {
   private Optional<TraefikTarget> readTraefik(YamlNode item, Set<String> names) {
     item.allowOnly("name", "url", "interval", "window", "timeout", "services");
     String name = uniqueName(item, names, "ingress");
-    String urlText = item.requiredString("url", "http://traefik.example:8080/metrics");
+    String urlReference = item.requiredString("url", "http://traefik.example:8080/metrics");
     Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
     Duration window = item.positiveDuration("window", Duration.ofMinutes(5));
     Duration timeout = item.positiveDuration("timeout", scrapeTimeout);
@@ -182,9 +186,23 @@ final class TargetsReader {
       Map<String, String> labels = new LinkedHashMap<>(service.stringMap("labels"));
       pattern.ifPresent(p -> services.add(new TraefikTarget.ServiceLabels(p, labels)));
     }
-    if (urlText.isEmpty()) {
+    if (urlReference.isEmpty()) {
       return Optional.empty();
     }
+    YamlNode urlNode = item.get("url").orElse(item);
+    boolean referenced = SecretReader.isReference(urlReference);
+    Optional<String> credential = Credentials.findInUrl(urlReference);
+    if (!referenced && credential.isPresent()) {
+      urlNode.problem("the URL contains " + credential.get() + " written in the file; reference"
+          + " the whole URL with ${env:VARIABLE} or ${file:/path}");
+      return Optional.empty();
+    }
+    Optional<Secret> resolved = secrets.read(urlNode, urlReference);
+    if (resolved.isEmpty()) {
+      return Optional.empty();
+    }
+    String urlText = resolved.get().reveal();
+    String shown = referenced ? "the referenced value" : "\"" + Credentials.redact(urlText) + "\"";
     try {
       URI url = new URI(urlText);
       if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())
@@ -193,8 +211,8 @@ final class TargetsReader {
       }
       return Optional.of(new TraefikTarget(name, url, interval, window, timeout, services));
     } catch (URISyntaxException e) {
-      item.get("url").ifPresent(n -> n.problem("got \"" + urlText
-          + "\"; expected an http(s) URL such as http://traefik.example:8080/metrics"));
+      urlNode.problem("got " + shown
+          + "; expected an http(s) URL such as http://traefik.example:8080/metrics");
       return Optional.empty();
     }
   }
@@ -228,17 +246,27 @@ final class TargetsReader {
   /** Parses a server URL; a password written literally in the file is rejected. */
   private static Optional<ParsedUrl> parseUrl(YamlNode node, Secret text, boolean referenced,
       Set<String> schemes, int defaultPort, String example) {
-    String shown = referenced ? "the referenced value" : "\"" + text.reveal() + "\"";
+    String shown = referenced ? "the referenced value"
+        : "\"" + Credentials.redact(text.reveal()) + "\"";
+    if (!referenced) {
+      Optional<String> credential = Credentials.findInUrl(text.reveal());
+      if (credential.isPresent()) {
+        node.problem("the URL contains " + credential.get() + " written in the file; remove it"
+            + " from the URL and set password: ${env:VARIABLE} or ${file:/path} instead, or"
+            + " reference the whole URL");
+        return Optional.empty();
+      }
+    }
     URI uri;
     try {
       uri = new URI(text.reveal());
     } catch (URISyntaxException e) {
-      node.problem("got " + redactUserInfo(shown) + "; not a valid URL (" + e.getReason()
+      node.problem("got " + shown + "; not a valid URL (" + e.getReason()
           + "); expected e.g. " + example);
       return Optional.empty();
     }
     if (uri.getScheme() == null || !schemes.contains(uri.getScheme()) || uri.getHost() == null) {
-      node.problem("got " + redactUserInfo(shown) + "; expected a URL such as " + example);
+      node.problem("got " + shown + "; expected a URL such as " + example);
       return Optional.empty();
     }
     String user = "";
@@ -268,10 +296,6 @@ final class TargetsReader {
     }
     return Optional.of(new ParsedUrl(uri.getScheme(), user, password, uri.getHost(), port, path,
         query));
-  }
-
-  private static String redactUserInfo(String shown) {
-    return shown.replaceAll("//([^/@:]*):[^/@]*@", "//$1:<redacted>@");
   }
 
   private static String decode(String text) {

@@ -37,12 +37,19 @@ final class YamlNode {
   private final String path;
   private final String file;
   private final Problems problems;
+  private final YamlNode parent;
 
   private YamlNode(Node node, String path, String file, Problems problems) {
+    this(node, path, file, problems, null);
+  }
+
+  /** A node; {@code parent} gives the position of an absent node, which has none of its own. */
+  private YamlNode(Node node, String path, String file, Problems problems, YamlNode parent) {
     this.node = node;
     this.path = path;
     this.file = file;
     this.problems = problems;
+    this.parent = parent;
   }
 
   /**
@@ -50,7 +57,12 @@ final class YamlNode {
    * mapping is returned.
    */
   static YamlNode parse(Path file, Problems problems) {
-    String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+    return parse(file, file.getFileName() == null ? file.toString()
+        : file.getFileName().toString(), problems);
+  }
+
+  /** Parses {@code file}, naming it {@code name} in messages. */
+  static YamlNode parse(Path file, String name, Problems problems) {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       LoaderOptions options = new LoaderOptions();
       options.setAllowDuplicateKeys(false);
@@ -88,7 +100,7 @@ final class YamlNode {
   /** File and line of this node, for example {@code rules.yaml:12}. */
   String location() {
     if (node == null) {
-      return file;
+      return parent == null ? file : parent.location();
     }
     return file + ":" + (node.getStartMark().getLine() + 1);
   }
@@ -156,7 +168,7 @@ final class YamlNode {
 
   /** Returns the child mapping under {@code key}, or an absent node that reads as empty. */
   YamlNode section(String key) {
-    return get(key).orElseGet(() -> new YamlNode(null, join(key), file, problems));
+    return get(key).orElseGet(() -> new YamlNode(null, join(key), file, problems, this));
   }
 
   List<YamlNode> list(String key) {
@@ -383,7 +395,7 @@ final class YamlNode {
     return bestDistance <= Math.max(2, key.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
   }
 
-  private static int editDistance(String a, String b) {
+  static int editDistance(String a, String b) {
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

@@ -9,6 +9,7 @@ import io.freightwatch.config.Secret;
 import io.freightwatch.config.SilenceSpec;
 import io.freightwatch.export.MetricsEndpoint;
 import io.freightwatch.rules.Alert;
+import io.freightwatch.rules.AlertState;
 import io.freightwatch.rules.Silences;
 import io.freightwatch.slo.SloStatus;
 import io.freightwatch.store.LabelMatcher;
@@ -317,6 +318,12 @@ public final class HttpApi {
 
   private void alerts(RoutingContext ctx) {
     Optional<String> stateFilter = Optional.ofNullable(ctx.request().getParam("state"));
+    if (stateFilter.isPresent() && java.util.Arrays.stream(AlertState.values())
+        .noneMatch(s -> s.apiName().equals(stateFilter.get()))) {
+      text(ctx, 400, "invalid state \"" + stateFilter.get()
+          + "\"; use pending, firing or resolved\n");
+      return;
+    }
     ArrayNode list = JSON.createArrayNode();
     alerts.get().stream()
         .filter(a -> stateFilter.map(s -> a.state().apiName().equals(s)).orElse(true))

@@ -54,6 +54,7 @@ public final class LogisticsWorkload implements AutoCloseable {
   private static final Duration PRESSURE_TICK = Duration.ofMillis(100);
   private static final int PRESSURE_VALUES_PER_TICK = 16;
   private static final int PRESSURE_VALUE_BYTES = 64 * 1024;
+  private static final long PRESSURE_TTL_SECONDS = 120;
   private static final Duration CONFIG_RELOAD_PERIOD = Duration.ofMinutes(10);
 
   private final LabPostgres postgres;
@@ -241,7 +242,8 @@ public final class LogisticsWorkload implements AutoCloseable {
       for (int i = 0; i < PRESSURE_VALUES_PER_TICK; i++) {
         String key = "session:" + SessionTraffic.newSid();
         commands.set(key, value);
-        commands.expire(key, SessionTraffic.SESSION_TTL_SECONDS);
+        // Short-lived, so that Redis empties and its alerts resolve a few minutes after the fault.
+        commands.expire(key, PRESSURE_TTL_SECONDS);
         faults.countPressureWrite(PRESSURE_VALUE_BYTES);
       }
       redisLog.success("memory_pressure");

@@ -99,6 +99,8 @@ final class AlertContext {
           + site.zone().getId();
       String leftText = SummaryTemplate.formatDuration(left.toSeconds());
       instance.context.put("cutoff", when);
+      // The Teams card computes the time left from this instant when it sends.
+      instance.context.put("cutoff_at", cutoff.at().toInstant().toString());
       instance.context.put("time_to_cutoff", leftText);
       if (calendar.escalateTo().isAbove(instance.baseSeverity) && instance.isFiring()) {
         instance.escalated = true;

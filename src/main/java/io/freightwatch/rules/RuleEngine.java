@@ -289,7 +289,9 @@ public final class RuleEngine {
           instance = created.get();
           instances.put(entry.getKey(), instance);
         }
-        if (!Double.isNaN(result.value())) {
+        // A clearing value is not stored: a resolved alert keeps the value and text it fired with.
+        if (!Double.isNaN(result.value())
+            && result.observation() != AlertStateMachine.Observation.CLEAR) {
           instance.value = result.value();
         }
         instance.lastTransition = instance.machine.observe(result.observation(), now);

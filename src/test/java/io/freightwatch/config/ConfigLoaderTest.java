@@ -139,8 +139,8 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("targets.postgres[0].dsn: the URL contains a password written in"
-            + " the file")
+        .hasMessageContaining("targets.postgres[0].dsn: the URL contains a password in the user"
+            + " info (user:password@) written in the file")
         .hasMessageContaining("targets.redis[0].password: <redacted> is written in the file")
         .message().doesNotContain("hunter2");
   }
@@ -223,14 +223,14 @@ class ConfigLoaderTest {
     Path file = write("freightwatch.yaml", "rules:\n  directory: rules\n");
 
     assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
-        .hasMessageContaining("backlog.yaml:4: rules[0].op: got \">>\"; expected one of [>, >=,"
+        .hasMessageContaining("rules/backlog.yaml:4: rules[0].op: got \">>\"; expected one of [>, >=,"
             + " <, <=, ==, !=]")
-        .hasMessageContaining("backlog.yaml:5: rules[0].threshold: got \"lots\"; expected a"
+        .hasMessageContaining("rules/backlog.yaml:5: rules[0].threshold: got \"lots\"; expected a"
             + " number")
-        .hasMessageContaining("backlog.yaml:6: rules[0].for: got \"2 minutes\"")
-        .hasMessageContaining("backlog.yaml:8: rules[0].impact.domain: got \"shipping\";"
+        .hasMessageContaining("rules/backlog.yaml:6: rules[0].for: got \"2 minutes\"")
+        .hasMessageContaining("rules/backlog.yaml:8: rules[0].impact.domain: got \"shipping\";"
             + " expected one of [orders, warehouse, transport, integrations, finance, platform]")
-        .hasMessageContaining("backlog.yaml:9: rules[0].impact.summary: {{ $valu }} is not"
+        .hasMessageContaining("rules/backlog.yaml:9: rules[0].impact.summary: {{ $valu }} is not"
             + " understood");
   }
 
@@ -238,8 +238,8 @@ class ConfigLoaderTest {
   void rejectsDuplicateRuleNamesAcrossFiles() throws Exception {
     String rule = """
         rules:
-          - name: dup
-            signal: x
+          - signal: x
+            name: dup
             threshold: 1
             impact: {domain: platform, summary: s, severity: info, owner: o, runbook: r}
         """;
@@ -248,7 +248,143 @@ class ConfigLoaderTest {
     Path file = write("freightwatch.yaml", "rules:\n  directory: rules\n");
 
     assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
-        .hasMessageContaining("b.yaml:2: rules.name: got \"dup\"; a rule of this name is already"
-            + " defined at a.yaml:2");
+        .hasMessageContaining("rules/b.yaml:3: rules[0].name: got \"dup\"; a rule of this name is"
+            + " already defined at rules/a.yaml:2");
+  }
+
+  @Test
+  void rejectsCredentialsWrittenInUrls() throws Exception {
+    Path file = write("urls.yaml", """
+        targets:
+          postgres:
+            - name: db
+              dsn: postgresql://agent@db:5432/postgres?password=hunter2
+          traefik:
+            - name: ingress
+              url: http://admin:hunter2@traefik:8080/metrics
+        notify:
+          receivers:
+            - name: teams
+              url: https://example.webhook.office.com/workflows/1?sig=hunter2
+            - name: ops
+              url: ftp://user:hunter2@host/hook
+              headers:
+                Authorization: Bearer hunter2
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .hasMessageContaining("urls.yaml:4: targets.postgres[0].dsn: the URL contains the query"
+            + " parameter password written in the file")
+        .hasMessageContaining("urls.yaml:7: targets.traefik[0].url: the URL contains a password"
+            + " in the user info")
+        .hasMessageContaining("urls.yaml:11: notify.receivers[0].url: the URL contains the query"
+            + " parameter sig written in the file")
+        .hasMessageContaining("urls.yaml:13: notify.receivers[1].url: the URL contains a password")
+        .hasMessageContaining("urls.yaml:15: notify.receivers[1].headers.Authorization:"
+            + " <redacted> is written in the file")
+        .message().doesNotContain("hunter2");
+  }
+
+  @Test
+  void reportsInconsistentValues() throws Exception {
+    Path file = write("values.yaml", """
+        agent:
+          external_url: not a url
+        targets:
+          postgres:
+            - name: db
+              dsn: postgresql://db:5432/postgres
+          odoo:
+            - server: db
+              discover:
+                tenant_name: "odoo_(.+)"
+        notify:
+          receivers:
+            - name: ops
+              url: http://127.0.0.1:9/hook
+              initial_backoff: 10m
+              max_backoff: 1m
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .hasMessageContaining("values.yaml:2: agent.external_url: got \"not a url\"")
+        .hasMessageContaining("values.yaml:10: targets.odoo[0].discover.tenant_name: got"
+            + " \"odoo_(.+)\"; the pattern needs a named group tenant")
+        .hasMessageContaining("values.yaml:15: notify.receivers[0].initial_backoff: got 10m, more"
+            + " than max_backoff (1m)");
+  }
+
+  @Test
+  void rejectsMisspeltOrEmptyReferences() throws Exception {
+    Path file = write("refs.yaml", """
+        targets:
+          redis:
+            - name: a
+              url: redis://a:6379
+              password: ${evn:REDIS_PASSWORD}
+            - name: b
+              url: redis://b:6379
+              password: ${env:EMPTY}
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of("EMPTY", "")).load(file))
+        .hasMessageContaining("refs.yaml:5: targets.redis[0].password: got the reference"
+            + " ${evn:REDIS_PASSWORD}; a reference is ${env:NAME} or ${file:/path}")
+        .hasMessageContaining("refs.yaml:8: targets.redis[1].password: environment variable"
+            + " EMPTY is set but empty");
+  }
+
+  @Test
+  void rejectsSignalsTheAgentDoesNotProduce() throws Exception {
+    write("rules/typo.yaml", """
+        rules:
+          - name: typo
+            signal: freightwatch_odoo_queue_jobz
+            threshold: 1
+            impact:
+              domain: platform
+              summary: '{{ signal "freightwatch_nope" }}'
+              severity: info
+              owner: o
+              runbook: r
+          - name: custom
+            signal: shop_orders_waiting
+            threshold: 1
+            impact: {domain: orders, summary: s, severity: info, owner: o, runbook: r}
+        """);
+    Path file = write("freightwatch.yaml", "rules:\n  directory: rules\n");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .hasMessageContaining("rules/typo.yaml:3: rules[0].signal: got"
+            + " \"freightwatch_odoo_queue_jobz\"; the agent produces no signal of this name, so"
+            + " the rule could never fire; did you mean freightwatch_odoo_queue_jobs?")
+        .hasMessageContaining("rules/typo.yaml:7: rules[0].impact.summary: {{ signal"
+            + " \"freightwatch_nope\" }}: got \"freightwatch_nope\"")
+        .message().doesNotContain("shop_orders_waiting");
+  }
+
+  @Test
+  void missingImpactNamesTheRuleLine() throws Exception {
+    write("rules/bare.yaml", """
+        rules:
+          - name: bare
+            signal: freightwatch_target_up
+            threshold: 0
+        """);
+    Path file = write("freightwatch.yaml", "rules:\n  directory: rules\n");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .hasMessageContaining("rules/bare.yaml:2: rules[0]: missing impact")
+        .hasMessageContaining("rules/bare.yaml:2: rules[0].impact: missing domain");
+  }
+
+  @Test
+  void rejectsEmptyRuleDirectory() throws Exception {
+    Files.createDirectories(dir.resolve("empty"));
+    Path file = write("freightwatch.yaml", "rules:\n  directory: empty\n");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .hasMessageContaining("freightwatch.yaml:2: rules.directory: got \"empty\"; the directory"
+            + " holds no *.yaml or *.yml rule file");
   }
 }

@@ -26,15 +26,19 @@ class RuleFileReaderTest {
 
   @TempDir Path dir;
 
+  private Path rules() throws IOException {
+    return Files.createDirectories(dir.resolve("alert-rules"));
+  }
+
   private Path write(String name, String text) throws IOException {
-    Path file = dir.resolve(name);
+    Path file = rules().resolve(name);
     Files.writeString(file, text);
     return file;
   }
 
-  private List<ConfigProblem> problems() {
+  private List<ConfigProblem> problems() throws IOException {
     try {
-      new RuleFileReader().readRuleSet(dir);
+      new RuleFileReader().readRuleSet(rules());
     } catch (ConfigException e) {
       return e.problems();
     }
@@ -73,7 +77,7 @@ class RuleFileReaderTest {
               on: [tenant]
         """ + IMPACT);
 
-    RuleSet set = new RuleFileReader().readRuleSet(dir);
+    RuleSet set = new RuleFileReader().readRuleSet(rules());
 
     RuleSpec partner = set.rules().get(0);
     assertThat(partner.condition()).isInstanceOf(RuleCondition.Ratio.class);
@@ -122,18 +126,18 @@ class RuleFileReaderTest {
         """ + IMPACT);
 
     assertThat(problems()).extracting(ConfigProblem::toString).containsExactly(
-        "rules.yaml:4: rules[0].condition: names 2 conditions [signal, absent]; use exactly one"
+        "alert-rules/rules.yaml:4: rules[0].condition: names 2 conditions [signal, absent]; use exactly one"
             + " of [signal, ratio, absent, growth, all, any], and all or any to combine several",
-        "rules.yaml:15: rules[1].condition: any needs the labels its conditions are matched on;"
+        "alert-rules/rules.yaml:15: rules[1].condition: any needs the labels its conditions are matched on;"
             + " add e.g. on: [tenant]",
-        "rules.yaml:28: rules[2].condition.ratio: a ratio needs a numerator and a denominator,"
+        "alert-rules/rules.yaml:28: rules[2].condition.ratio: a ratio needs a numerator and a denominator,"
             + " e.g. numerator: {signal: freightwatch_edi_messages_failed_total, function:"
             + " increase, window: 15m}",
-        "rules.yaml:28: rules[2].condition.ratio.numerator: function rate needs a window; add"
+        "alert-rules/rules.yaml:28: rules[2].condition.ratio.numerator: function rate needs a window; add"
             + " e.g. window: 5m",
-        "rules.yaml:32: rules[2].overrides[0].treshold: unknown key; allowed keys here: match,"
+        "alert-rules/rules.yaml:32: rules[2].overrides[0].treshold: unknown key; allowed keys here: match,"
             + " threshold, for, severity, disabled; did you mean 'threshold'?",
-        "rules.yaml:40: rules[3].signal: a rule with a condition block takes signal inside the"
+        "alert-rules/rules.yaml:40: rules[3].signal: a rule with a condition block takes signal inside the"
             + " condition; move it there or remove the condition block");
   }
 
@@ -153,7 +157,7 @@ class RuleFileReaderTest {
         """ + IMPACT);
 
     assertThat(problems()).extracting(ConfigProblem::toString).containsExactly(
-        "rules.yaml:10: rules[0].overrides[0].threshold: got 5.0; only a rule with a single"
+        "alert-rules/rules.yaml:10: rules[0].overrides[0].threshold: got 5.0; only a rule with a single"
             + " comparison takes a threshold override; write a separate rule instead");
   }
 
@@ -178,13 +182,13 @@ class RuleFileReaderTest {
         """);
 
     assertThat(problems()).extracting(ConfigProblem::toString).containsExactly(
-        "slos.yaml:3: slos[0].objective: got 1; expected a ratio in (0, 1), e.g. 0.999; an"
+        "alert-rules/slos.yaml:3: slos[0].objective: got 1; expected a ratio in (0, 1), e.g. 0.999; an"
             + " objective of 1 leaves no error budget",
-        "slos.yaml:11: slos[1].objective: got 99.9; expected a ratio in (0, 1), e.g. 0.999"
+        "alert-rules/slos.yaml:11: slos[1].objective: got 99.9; expected a ratio in (0, 1), e.g. 0.999"
             + " (99.9 % is 0.999)",
-        "slos.yaml:12: slos[1].window: got \"45m\"; expected a rolling window from 1d to 90d"
+        "alert-rules/slos.yaml:12: slos[1].window: got \"45m\"; expected a rolling window from 1d to 90d"
             + " such as 7d, 28d or 30d, or calendar_month",
-        "slos.yaml:14: slos[1].sli.latency: missing threshold; add the latency bound in seconds,"
+        "alert-rules/slos.yaml:14: slos[1].sli.latency: missing threshold; add the latency bound in seconds,"
             + " e.g. threshold: 0.3");
   }
 
@@ -211,7 +215,7 @@ class RuleFileReaderTest {
             impact: {owner: ops, runbook: runbooks/slo_error_budget_burn.md}
         """);
 
-    List<SloSpec> slos = new RuleFileReader().readRuleSet(dir).slos();
+    List<SloSpec> slos = new RuleFileReader().readRuleSet(rules()).slos();
 
     assertThat(slos.get(0).tiers()).extracting(SloSpec.BurnTier::longWindow).containsExactly(
         Duration.ofMinutes(14), Duration.ofMinutes(84), Duration.ofMinutes(336),
@@ -242,9 +246,9 @@ class RuleFileReaderTest {
     write("a.yaml", "slos:\n" + slo);
     write("b.yaml", "slos:\n" + slo);
 
-    assertThatThrownBy(() -> new RuleFileReader().readRuleSet(dir))
+    assertThatThrownBy(() -> new RuleFileReader().readRuleSet(rules()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("b.yaml:2: slos.name: got \"same\"; a SLO of this name is already"
-            + " defined at a.yaml:2; SLO names must be unique");
+        .hasMessageContaining("alert-rules/b.yaml:2: slos.name: got \"same\"; a SLO of this name is already"
+            + " defined at alert-rules/a.yaml:2; SLO names must be unique");
   }
 }

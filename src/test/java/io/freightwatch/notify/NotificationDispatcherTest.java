@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.freightwatch.config.NotifyConfig;
 import io.freightwatch.config.ReceiverConfig;
-import io.freightwatch.config.Secret;
+import io.freightwatch.config.RouteConfig;
+import io.freightwatch.notify.RecordingServer.Response;
 import io.freightwatch.notify.webhook.WebhookReceiver;
 import io.freightwatch.rules.Alert;
 import io.freightwatch.rules.AlertEvent;
@@ -14,105 +15,84 @@ import io.freightwatch.rules.AlertState;
 import io.freightwatch.rules.Fingerprints;
 import io.freightwatch.store.LabelMatcher;
 import io.freightwatch.store.Labels;
-import io.freightwatch.store.SeriesStore;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.client.WebClient;
-import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Delivers to a real HTTP server on a loopback port that fails on demand. */
+/** Delivers webhook notifications to a real HTTP server on a loopback port. */
 class NotificationDispatcherTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Instant T0 = Instant.parse("2026-03-10T14:00:00Z");
+  static final Instant T0 = Instant.parse("2026-03-10T14:00:00Z");
 
-  private Vertx vertx;
-  private HttpServer server;
-  private final List<JsonNode> received = new CopyOnWriteArrayList<>();
-  private final AtomicInteger failuresLeft = new AtomicInteger();
-  private volatile int failureStatus = 503;
-  private final AtomicInteger requests = new AtomicInteger();
+  @TempDir Path dir;
 
-  @BeforeEach
-  void startServer() throws Exception {
-    vertx = Vertx.vertx();
-    server = vertx.createHttpServer()
-        .requestHandler(request -> request.body().onSuccess(body -> {
-          requests.incrementAndGet();
-          if (failuresLeft.getAndDecrement() > 0) {
-            request.response().setStatusCode(failureStatus).putHeader("Retry-After", "0")
-                .end("{\"error\":\"try later\"}");
-            return;
-          }
-          try {
-            received.add(JSON.readTree(body.toString()));
-          } catch (Exception e) {
-            request.response().setStatusCode(400).end("bad json");
-            return;
-          }
-          request.response().setStatusCode(200).end();
-        }))
-        .listen(0, "127.0.0.1")
-        .await(10, TimeUnit.SECONDS);
-  }
+  private final TestClock clock = new TestClock(T0);
+  private final RecordingServer server = new RecordingServer(clock);
+  private DispatcherHarness harness;
 
   @AfterEach
-  void stop() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
+  void stop() {
+    if (harness != null) {
+      harness.close();
+    }
+    server.close();
   }
 
-  private NotificationDispatcher dispatcher(List<LabelMatcher> matchers) {
-    ReceiverConfig config = new ReceiverConfig("ops", "webhook",
-        new Secret("http://127.0.0.1:" + server.actualPort() + "/hook", "inline"), Map.of(),
-        matchers, true, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(100),
-        Duration.ofMinutes(5));
-    WebClient client = WebClient.create(vertx);
-    Receiver receiver = new WebhookReceiver(config, client, "http://agent.example:9187");
-    NotificationDispatcher[] holder = new NotificationDispatcher[1];
-    vertx.runOnContext(v -> holder[0] = new NotificationDispatcher(vertx, Clock.systemUTC(),
-        new SeriesStore(Duration.ofMinutes(10)), List.of(config), Map.of("ops", receiver)));
-    await().atMost(5, TimeUnit.SECONDS).until(() -> holder[0] != null);
-    return holder[0];
+  private DispatcherHarness harness(List<ReceiverConfig> receivers, NotifyConfig routing) {
+    harness = new DispatcherHarness(dir, clock, receivers, routing,
+        (config, client) -> new WebhookReceiver(config, client, "http://agent.example:9187",
+            clock), Duration.ofMinutes(5));
+    return harness;
   }
 
-  private static Alert alert(String tenant, AlertState state) {
-    Labels labels = Labels.of("alertname", "carrier_label_backlog", "tenant", tenant,
-        "severity", "critical");
-    return new Alert(Fingerprints.of(labels), "carrier_label_backlog", labels,
+  private DispatcherHarness webhook() {
+    List<ReceiverConfig> receivers =
+        List.of(DispatcherHarness.receiver("ops", "webhook", server.url("/hook")));
+    return harness(receivers, DispatcherHarness.perReceiver(receivers));
+  }
+
+  static Alert alert(String rule, String tenant, AlertState state) {
+    Labels labels = Labels.of("alertname", rule, "tenant", tenant, "severity", "critical");
+    return new Alert(Fingerprints.of(labels), rule, labels,
         Map.of("summary", "labels for " + tenant + " are late", "runbook", "runbooks/x.md"),
         state, 120, T0, Optional.of(T0.plusSeconds(120)),
         state == AlertState.RESOLVED ? Optional.of(T0.plusSeconds(600)) : Optional.empty());
   }
 
-  private void dispatch(NotificationDispatcher dispatcher, AlertEvent... events) {
-    vertx.runOnContext(v -> dispatcher.dispatch(List.of(events)));
+  static AlertEvent firing(String tenant) {
+    return new AlertEvent(AlertEvent.Kind.FIRING,
+        alert("carrier_label_backlog", tenant, AlertState.FIRING));
+  }
+
+  static AlertEvent resolved(String tenant) {
+    return new AlertEvent(AlertEvent.Kind.RESOLVED,
+        alert("carrier_label_backlog", tenant, AlertState.RESOLVED));
   }
 
   @Test
   void postsAlertmanagerWebhookPayload() {
-    NotificationDispatcher dispatcher = dispatcher(List.of());
+    webhook().evaluate(List.of(firing("acme")), List.of());
 
-    dispatch(dispatcher, new AlertEvent(AlertEvent.Kind.FIRING, alert("acme", AlertState.FIRING)));
-
-    await().atMost(5, TimeUnit.SECONDS).until(() -> received.size() == 1);
-    JsonNode body = received.get(0);
+    await().atMost(5, TimeUnit.SECONDS).until(() -> server.requests().size() == 1);
+    RecordingServer.Request request = server.requests().get(0);
+    assertThat(request.headers().get("Content-Type")).isEqualTo("application/json");
+    assertThat(request.headers().get("Idempotency-Key")).hasSize(19);
+    JsonNode body = request.json();
     assertThat(body.get("version").asText()).isEqualTo("4");
     assertThat(body.get("status").asText()).isEqualTo("firing");
     assertThat(body.get("receiver").asText()).isEqualTo("ops");
     assertThat(body.get("externalURL").asText()).isEqualTo("http://agent.example:9187");
     assertThat(body.get("groupLabels").get("alertname").asText())
         .isEqualTo("carrier_label_backlog");
+    assertThat(body.get("commonLabels").get("tenant").asText()).isEqualTo("acme");
     assertThat(body.get("truncatedAlerts").asInt()).isZero();
     JsonNode alert = body.get("alerts").get(0);
     assertThat(alert.get("status").asText()).isEqualTo("firing");
@@ -126,47 +106,92 @@ class NotificationDispatcherTest {
 
   @Test
   void retriesUntilReceiverRecovers() {
-    failuresLeft.set(3);
-    NotificationDispatcher dispatcher = dispatcher(List.of());
+    AtomicInteger failures = new AtomicInteger(3);
+    server.respond(r -> failures.getAndDecrement() > 0
+        ? Response.of(503, "{\"error\":\"try later\"}") : Response.of(200, ""));
+    DispatcherHarness harness = webhook();
 
-    dispatch(dispatcher,
-        new AlertEvent(AlertEvent.Kind.FIRING, alert("acme", AlertState.FIRING)),
-        new AlertEvent(AlertEvent.Kind.RESOLVED, alert("acme", AlertState.RESOLVED)));
+    harness.evaluate(List.of(firing("acme")), List.of());
+    await().atMost(5, TimeUnit.SECONDS).until(() -> server.requests().size() == 1);
+    harness.evaluate(List.of(resolved("acme")), List.of());
+    for (int attempt = 2; attempt <= 5; attempt++) {
+      int expected = attempt;
+      clock.advance(Duration.ofSeconds(10));
+      harness.tick();
+      await().atMost(5, TimeUnit.SECONDS).until(() -> server.requests().size() >= expected);
+    }
 
-    await().atMost(10, TimeUnit.SECONDS).until(() -> received.size() == 2);
-    assertThat(requests.get()).isEqualTo(5);
-    assertThat(received).extracting(b -> b.get("status").asText())
-        .containsExactly("firing", "resolved");
-    assertThat(received.get(1).get("alerts").get(0).get("endsAt").asText())
+    await().atMost(5, TimeUnit.SECONDS).until(() -> harness.queued("ops") == 0);
+    List<String> accepted = server.requests().subList(3, server.requests().size()).stream()
+        .map(r -> r.json().get("status").asText()).toList();
+    assertThat(accepted).containsExactly("firing", "resolved");
+    assertThat(server.requests()).hasSize(5);
+    assertThat(server.requests().get(4).json().get("alerts").get(0).get("endsAt").asText())
         .isEqualTo("2026-03-10T14:10:00Z");
   }
 
   @Test
-  void doesNotRetryClientErrors() throws Exception {
-    failuresLeft.set(1);
-    failureStatus = 400;
-    NotificationDispatcher dispatcher = dispatcher(List.of());
+  void doesNotRetryClientErrors() {
+    server.respond(r -> r.body().contains("\"acme\"") ? Response.of(400, "bad payload")
+        : Response.of(200, ""));
+    DispatcherHarness harness = webhook();
 
-    dispatch(dispatcher,
-        new AlertEvent(AlertEvent.Kind.FIRING, alert("acme", AlertState.FIRING)),
-        new AlertEvent(AlertEvent.Kind.FIRING, alert("globex", AlertState.FIRING)));
+    harness.evaluate(List.of(firing("acme"), firing("globex")), List.of());
 
-    await().atMost(5, TimeUnit.SECONDS).until(() -> received.size() == 1);
-    assertThat(received.get(0).get("alerts").get(0).get("labels").get("tenant").asText())
-        .isEqualTo("globex");
-    assertThat(requests.get()).isEqualTo(2);
+    await().atMost(5, TimeUnit.SECONDS).until(() -> harness.queued("ops") == 0);
+    clock.advance(Duration.ofMinutes(10));
+    harness.tick();
+    assertThat(server.requests()).hasSize(2);
+    assertThat(harness.series().select("freightwatch_notifications_given_up_total",
+        List.of(LabelMatcher.equal("receiver", "ops")))).singleElement()
+        .satisfies(series -> assertThat(series.latestValue()).isEqualTo(1));
   }
 
   @Test
   void routesOnlyMatchingAlerts() {
-    NotificationDispatcher dispatcher =
-        dispatcher(List.of(LabelMatcher.equal("tenant", "globex")));
+    List<ReceiverConfig> receivers = List.of(new ReceiverConfig("ops", "webhook",
+        new io.freightwatch.config.Secret(server.url("/hook"), "inline"), Map.of(),
+        List.of(LabelMatcher.equal("tenant", "globex")), true, Duration.ofSeconds(2),
+        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(24)));
+    DispatcherHarness harness = harness(receivers, DispatcherHarness.perReceiver(receivers));
 
-    dispatch(dispatcher,
-        new AlertEvent(AlertEvent.Kind.FIRING, alert("acme", AlertState.FIRING)),
-        new AlertEvent(AlertEvent.Kind.FIRING, alert("globex", AlertState.FIRING)));
+    harness.evaluate(List.of(firing("acme"), firing("globex")), List.of());
 
-    await().atMost(5, TimeUnit.SECONDS).until(() -> received.size() == 1);
-    assertThat(received.get(0).get("commonLabels").get("tenant").asText()).isEqualTo("globex");
+    await().atMost(5, TimeUnit.SECONDS).until(() -> server.requests().size() == 1);
+    assertThat(server.requests().get(0).json().get("commonLabels").get("tenant").asText())
+        .isEqualTo("globex");
+  }
+
+  @Test
+  void groupsAlertsAfterGroupWait() {
+    List<ReceiverConfig> receivers =
+        List.of(DispatcherHarness.receiver("ops", "webhook", server.url("/hook")));
+    RouteConfig root = new RouteConfig("ops", List.of(), false, List.of("alertname"), false,
+        RouteConfig.DEFAULT_GROUP_WAIT, RouteConfig.DEFAULT_GROUP_INTERVAL,
+        RouteConfig.DEFAULT_REPEAT_INTERVAL, List.of(), List.of());
+    DispatcherHarness harness = harness(receivers, new NotifyConfig(root, ""));
+
+    harness.evaluate(List.of(firing("acme")), List.of());
+    clock.advance(Duration.ofSeconds(10));
+    harness.evaluate(List.of(firing("globex")), List.of());
+    clock.advance(Duration.ofSeconds(19));
+    harness.tick();
+    assertThat(server.requests()).as("nothing before group_wait").isEmpty();
+    clock.advance(Duration.ofSeconds(1));
+    harness.tick();
+
+    await().atMost(5, TimeUnit.SECONDS).until(() -> server.requests().size() == 1);
+    JsonNode body = server.requests().get(0).json();
+    assertThat(body.get("groupLabels").toString())
+        .isEqualTo("{\"alertname\":\"carrier_label_backlog\"}");
+    assertThat(body.get("alerts")).hasSize(2);
+    assertThat(body.get("commonLabels").has("tenant")).isFalse();
+
+    clock.advance(Duration.ofHours(4).minusSeconds(1));
+    harness.tick();
+    assertThat(server.requests()).as("no repeat before repeat_interval").hasSize(1);
+    clock.advance(Duration.ofSeconds(1));
+    harness.tick();
+    await().atMost(5, TimeUnit.SECONDS).until(() -> server.requests().size() == 2);
   }
 }

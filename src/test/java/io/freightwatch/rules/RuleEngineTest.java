@@ -149,4 +149,20 @@ class RuleEngineTest {
     assertThat(engine.evaluate(T0)).singleElement().satisfies(event -> assertThat(
         event.alert().summary()).isEqualTo("Carrier labels for acme: 60 pending, oldest unknown"));
   }
+
+  @Test
+  void resolvedAlertKeepsFiringText() {
+    RuleEngine engine = new RuleEngine(store, List.of(backlogRule(Duration.ZERO)));
+    scrapeTenant("acme", 120, 1500, T0);
+    engine.evaluate(T0);
+
+    scrapeTenant("acme", 20, 30, T0.plusSeconds(15));
+    List<AlertEvent> events = engine.evaluate(T0.plusSeconds(15));
+
+    assertThat(events).singleElement().satisfies(event -> {
+      assertThat(event.kind()).isEqualTo(AlertEvent.Kind.RESOLVED);
+      assertThat(event.alert().value()).isEqualTo(120);
+      assertThat(event.alert().summary()).startsWith("Carrier labels for acme: 120 pending");
+    });
+  }
 }

@@ -15,6 +15,9 @@ public final class RequiredServers {
 
   private static final String SETUP_HINT = "; scripts/setup-machine.sh installs it";
 
+  /** Path of the Alertmanager binary installed by Debian's prometheus-alertmanager package. */
+  public static final String ALERTMANAGER = "/usr/bin/prometheus-alertmanager";
+
   private RequiredServers() {}
 
   /** Requires initdb, pg_ctl, pg_basebackup and pg_stat_statements. */
@@ -38,6 +41,13 @@ public final class RequiredServers {
   public static void requireRedis() {
     if (LabRedis.findServer().isEmpty()) {
       missing("redis-server not found in /usr/bin, /usr/local/bin or the PATH" + SETUP_HINT);
+    }
+  }
+
+  /** Requires Debian's Alertmanager binary, {@code /usr/bin/prometheus-alertmanager}. */
+  public static void requireAlertmanager() {
+    if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(ALERTMANAGER))) {
+      missing(ALERTMANAGER + " not found (package prometheus-alertmanager)" + SETUP_HINT);
     }
   }
 

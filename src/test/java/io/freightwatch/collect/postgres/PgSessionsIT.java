@@ -202,7 +202,9 @@ class PgSessionsIT {
       watcher.get(10, TimeUnit.SECONDS);
 
       assertThat(maxRunning.get()).isEqualTo(cap);
-      assertThat(maxOnServer.get()).isBetween(1, cap);
+      // A backend whose session was just closed for another database stays in pg_stat_activity
+      // until it has processed the terminate message, so the server can briefly list one more.
+      assertThat(maxOnServer.get()).isBetween(1, cap + 1);
       assertThat(sessions.usage().open()).isLessThanOrEqualTo(cap);
     } finally {
       callers.shutdownNow();
