@@ -377,7 +377,7 @@ public final class AgentVerticle extends VerticleBase {
    * Keeps enough history for the longest rule window plus two evaluation intervals; growth rules
    * also need the 5-minute lookback before their window.
    *
-   * <p>NOTE: the retention is fixed at start, so a reloaded rule with a longer window sees less
+   * <p>NOTE: the retention is fixed at start, so a reloaded rule with a longer window reads less
    * history than it asks for until the agent restarts; growing the store's retention on reload
    * would fix this.
    */

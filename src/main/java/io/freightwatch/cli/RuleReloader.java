@@ -5,6 +5,7 @@ import io.freightwatch.config.ConfigProblem;
 import io.freightwatch.config.RuleFileReader;
 import io.freightwatch.config.RuleSet;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -87,7 +88,7 @@ final class RuleReloader {
           .sorted()
           .toList();
       for (Path file : files) {
-        digest.update(file.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);
         digest.update(Files.readAllBytes(file));
         digest.update((byte) 0);

@@ -20,9 +20,9 @@ import java.util.Objects;
  * @param forDuration how long the condition must hold before the alert fires
  * @param labels labels added to every alert of this rule, such as {@code severity}
  * @param impact what the alert means for the logistics operation
- * @param condition what must hold for the alert to be active; the single-signal fields above
- *     describe the same condition for rules written in the original form, and the first compared
- *     signal for the others
+ * @param condition what must hold for the alert to be active. For rules in the original form the
+ *     single-signal fields above describe the same condition; for the others they describe the
+ *     first compared signal
  * @param keepFiringFor how long a firing alert keeps firing after its condition stops holding
  * @param overrides per-tenant (or any label) changes of threshold, {@code for} or severity, the
  *     first matching one applies
@@ -110,7 +110,7 @@ public record RuleSpec(
 
   /**
    * Returns a text that is equal for two rules exactly when they differ at most in their file
-   * location; a reload keeps the alert state of rules whose signature did not change. Records
+   * location. A reload keeps the alert state of rules whose signature did not change. Records
    * cannot compare compiled patterns, so the text form is used.
    */
   public String signature() {

@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * @param name SLO name, unique across rule files; the {@code slo} label of its metrics and alerts
  * @param location file and line where the SLO starts, for messages
- * @param labels labels that say whose SLO it is, such as {@code tenant} or {@code service}
+ * @param labels labels that name the SLO's owner, such as {@code tenant} or {@code service}
  * @param objective target ratio of good events, in (0, 1), e.g. 0.999
  * @param window the span the error budget covers
  * @param sli how good and total events are counted
@@ -51,7 +51,7 @@ public record SloSpec(
 
   /**
    * Returns a text that is equal for two SLOs exactly when they differ at most in their file
-   * location; a reload keeps the counts of SLOs whose signature did not change.
+   * location. A reload keeps the counts of SLOs whose signature did not change.
    */
   public String signature() {
     return new SloSpec(name, "", labels, objective, window, sli, minEvents, tiers, impact)
@@ -95,7 +95,7 @@ public record SloSpec(
     }
   }
 
-  /** How an SLO counts its events. */
+  /** Source of an SLO's good and total events. */
   public sealed interface Sli {
     /** Metric names the SLI reads. */
     List<String> signals();

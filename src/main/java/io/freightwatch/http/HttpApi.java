@@ -214,8 +214,8 @@ public final class HttpApi {
   }
 
   /**
-   * Checks the bearer token in constant time and answers 401 or 403 itself when it fails. The
-   * token is never logged or echoed.
+   * Checks the bearer token in constant time and responds with 401 or 403 itself when it fails.
+   * The token is never logged or echoed.
    */
   private boolean isAuthorized(RoutingContext ctx) {
     if (token.isEmpty()) {

@@ -19,8 +19,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Evaluates a {@link RuleCondition} against the store at one instant, giving one result per label
- * set. A result is unknown when its series' target failed its latest scrape or a window holds too
- * few samples, so that the alert keeps its state. Must be used from the agent's event loop.
+ * set. A result is unknown when its series' target failed its latest scrape or a window contains
+ * too few samples, so that the alert keeps its state. Must be used from the agent's event loop.
  */
 final class ConditionEvaluator {
 

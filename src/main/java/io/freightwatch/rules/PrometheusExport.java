@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
  * (see {@link RangeFunctions}), so threshold rules translate one to one. SLO windows sum
  * per-minute counts in the agent and take {@code sum(increase(...))} per series in Prometheus;
  * both read the same samples when scrapes fall on minute boundaries and agree to one scrape
- * interval otherwise. Known differences: the agent holds alerts whose target failed its scrape
- * where Prometheus sees stale series, and counts a series that appears on a known process from 0
- * where Prometheus ignores its first sample.
+ * interval otherwise. Two differences are known. The agent keeps the state of alerts whose target
+ * failed its scrape, where Prometheus sees stale series. And the agent counts a series that
+ * appears on a known process from 0, where Prometheus ignores its first sample.
  */
 public final class PrometheusExport {
 
@@ -222,9 +222,8 @@ public final class PrometheusExport {
       return ratio.countsBad() ? counted + " / " + total : "1 - " + counted + " / " + total;
     }
     SloSpec.TimeSlice slice = (SloSpec.TimeSlice) sli;
-    // NOTE: Prometheus samples the condition once per minute here, while the agent marks a
-    // minute bad when any evaluation in it failed; the two differ when the condition flaps
-    // within a minute.
+    // NOTE: Prometheus samples the condition once per minute here. The agent marks a minute bad
+    // when any evaluation in it failed, so the two differ when the condition flaps within a minute.
     return "1 - avg_over_time((min(" + selector(slice.selector().signal(),
         slice.selector().matchers()) + ") " + slice.comparison().symbol() + " bool "
         + number(slice.threshold()) + ")" + range.replace("]", ":1m]") + ")";
@@ -275,7 +274,7 @@ public final class PrometheusExport {
     return condition;
   }
 
-  /** The compared value of a single-comparison condition, without the comparison. */
+  /** Returns the compared value of a single-comparison condition, without the comparison. */
   private static String value(RuleCondition condition) {
     if (condition instanceof RuleCondition.Threshold t) {
       return function(t.selector());

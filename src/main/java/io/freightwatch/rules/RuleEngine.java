@@ -268,7 +268,7 @@ public final class RuleEngine {
 
     abstract String render(AlertInstance instance);
 
-    /** Whether the summary reads other series, so that it changes without the alert's value. */
+    /** Returns whether the summary reads other series, so it can change while the value stays. */
     boolean readsOtherSignals() {
       return true;
     }
@@ -328,7 +328,7 @@ public final class RuleEngine {
       return results;
     }
 
-    /** The condition's threshold, or the first matching override's. */
+    /** Returns the condition's threshold, or the first matching override's. */
     private double thresholdFor(Labels labels) {
       return spec.overrideFor(labels)
           .filter(o -> !Double.isNaN(o.threshold()))

@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Multiwindow burn-rate alerts of SLOs: one alert per SLO and tier name, firing while any tier
- * of that name has its burn rate above the tier's factor over both its long and short window,
- * with at least the SLO's minimum event count in the long window.
+ * Multiwindow burn-rate alerts of SLOs, one alert per SLO and tier name. An alert fires while any
+ * tier of its name burns faster than the tier's factor over both its long and short window. The
+ * long window must also contain at least the SLO's minimum event count.
  */
 final class SloAlerts {
 

@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <ul>
  *   <li>The first sample of a series whose process ({@code instance} label) was never seen before
- *       is a baseline only: its value holds the whole history of the process.
+ *       is a baseline only, because its value contains the whole history of the process.
  *   <li>A series that appears on a process already seen (the first 503 of a Traefik service)
  *       counts from 0, so its first value is an increase.
  *   <li>A value below the previous one, or a change of the process' start time, is a restart: the

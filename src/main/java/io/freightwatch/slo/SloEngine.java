@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SloEngine {
 
-  /** Prefix of the durable map that holds an SLO's minutes: {@code slo-minutes/<name>}. */
+  /** Prefix of the durable map that contains an SLO's minutes: {@code slo-minutes/<name>}. */
   public static final String MAP_PREFIX = "slo-minutes/";
 
   private static final Logger LOG = LoggerFactory.getLogger(SloEngine.class);

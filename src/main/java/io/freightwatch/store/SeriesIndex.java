@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A view of the store for one evaluation that answers {@link SeriesStore#select} through an index
- * on the first equality matcher, built on first use per metric name and label. Hundreds of rules
+ * A view of the store that serves {@link SeriesStore#select} from an index on the first equality
+ * matcher, built on first use per metric name and label. Hundreds of rules
  * and SLOs that each pick one tenant's or service's series then cost a map lookup instead of a
  * scan of every series of the name.
  *

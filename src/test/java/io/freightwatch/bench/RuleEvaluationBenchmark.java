@@ -188,7 +188,7 @@ public class RuleEvaluationBenchmark {
     return rules;
   }
 
-  /** One availability SLO per tenant, over its Traefik service's two replicas. */
+  /** Builds one availability SLO per tenant over its Traefik service's two replicas. */
   static List<SloSpec> slos() {
     List<SloSpec> slos = new ArrayList<>();
     for (int t = 0; t < TENANTS; t++) {

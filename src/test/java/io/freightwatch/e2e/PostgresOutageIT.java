@@ -42,8 +42,8 @@ class PostgresOutageIT {
   @BeforeEach
   void startAgent(@TempDir Path dir) throws Exception {
     webhook = new WebhookCapture();
-    // The infrastructure alert must be active before the tenants' alerts fire, as with the
-    // shipped 30 s against 2 minutes; shorter waits keep the test short.
+    // The infrastructure alert must be active before the tenants' alerts fire. The shipped rules
+    // wait 30 s and 2 minutes; these shorter waits keep that order and the test short.
     agent = AgentUnderTest.start(lab, dir, webhook.url(), rule -> switch (rule.name()) {
       case "postgres_unreachable" -> rule.withFor(Duration.ofSeconds(1));
       case "tenant_database_unreachable", "agent_blind_spot" -> rule.withFor(

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * extrapolate a counter's increase to before the time it would have been 0, and a counter that
  * starts at 0 would make that clamp differ between a ratio's numerator and denominator. Absence
  * rules are left out: Prometheus keeps a vanished series for its 5-minute lookback, while the
- * agent knows from the scrape that it is gone.
+ * agent learns from the scrape that it is gone.
  */
 class PrometheusAgreementTest {
 
@@ -81,20 +81,20 @@ class PrometheusAgreementTest {
 
   private void defineInputs() {
     for (String tenant : List.of("acme", "globex", "initech")) {
-      int offset = tenant.length() * 7;
+      int slope = 3 + tenant.length() * 7 % 4;
       series(JOBS, Labels.of("tenant", tenant, "channel", "root.carrier", "state", "pending"),
-          m -> m < 30 ? 20 : m < 90 ? 20 + (m - 30) * (3 + offset % 4) : 40 + (m % 7));
+          m -> pendingJobs(m, slope));
       series(JOBS, Labels.of("tenant", tenant, "channel", "root.carrier", "state", "started"),
           m -> m >= 40 && m < 70 && !tenant.equals("globex") ? 4 : 1);
     }
     series(FAILURES, Labels.of("tenant", "acme", "channel", "root.edi"),
-        m -> 1_000_000 + (m < 50 ? m / 10 : m < 65 ? 5 + (m - 50) * 2 : 35 + (m - 65) / 12));
+        m -> 1_000_000 + failures(m));
     for (String pod : List.of("a", "b")) {
       double scale = pod.equals("a") ? 1 : 0.6;
       series(CALLS, Labels.of("integration", "dhl", "instance", pod, "code", "200"),
           m -> 5_000_000 + scale * 100 * m);
       series(CALLS, Labels.of("integration", "dhl", "instance", pod, "code", "503"),
-          m -> 2_000_000 + scale * (m < 100 ? m : m < 115 ? 100 + (m - 100) * 25 : 475 + m - 115));
+          m -> 2_000_000 + scale * partnerErrors(m));
     }
     series(SloFixtures.REQUESTS, Labels.of("instance", "traefik-0",
         "service", "edi-gateway@file", "code", "200"), m -> 9_000_000 + 1000.0 * m - bad(m));
@@ -102,11 +102,50 @@ class PrometheusAgreementTest {
         "service", "edi-gateway@file", "code", "503"), m -> 3_000_000 + bad(m));
   }
 
+  /** Pending carrier jobs: flat, then rising by {@code slope} a minute, then low again. */
+  private static double pendingJobs(int minute, int slope) {
+    if (minute < 30) {
+      return 20;
+    }
+    if (minute < 90) {
+      return 20 + (minute - 30) * slope;
+    }
+    return 40 + minute % 7;
+  }
+
+  /** Failed order imports: a few, a burst between minutes 50 and 65, then a few again. */
+  private static double failures(int minute) {
+    if (minute < 50) {
+      return minute / 10;
+    }
+    if (minute < 65) {
+      return 5 + (minute - 50) * 2;
+    }
+    return 35 + (minute - 65) / 12;
+  }
+
+  /** Failed partner calls per pod: one a minute, 25 a minute from 100 to 115, then one. */
+  private static double partnerErrors(int minute) {
+    if (minute < 100) {
+      return minute;
+    }
+    if (minute < 115) {
+      return 100 + (minute - 100) * 25;
+    }
+    return 475 + minute - 115;
+  }
+
   /** Cumulative 5xx of the EDI gateway: 0.05 %, a 15-minute outage at 50 %, then 1 %. */
   private static double bad(int minute) {
     double total = 0;
     for (int m = 1; m <= minute; m++) {
-      total += m > 60 && m <= 75 ? 500 : m > 120 ? 10 : 0.5;
+      if (m > 60 && m <= 75) {
+        total += 500;
+      } else if (m > 120) {
+        total += 10;
+      } else {
+        total += 0.5;
+      }
     }
     return total;
   }
@@ -140,9 +179,11 @@ class PrometheusAgreementTest {
             Duration.ofMinutes(5)),
         List.of("integration"), RuleSpec.Comparison.GREATER, 0.1, 50), Duration.ofMinutes(2),
         Duration.ZERO, List.of()));
+
     rules.add(rule("backlog_growth", new RuleCondition.Growth(JOBS,
         List.of(LabelMatcher.equal("state", "pending")), Duration.ofMinutes(10),
         RuleSpec.Comparison.GREATER, 45), Duration.ZERO, Duration.ZERO, List.of()));
+
     RuleCondition busyPending = new RuleCondition.Threshold(pending,
         RuleSpec.Comparison.GREATER, 50);
     RuleCondition fullSlots = new RuleCondition.Threshold(started,
