@@ -68,9 +68,19 @@ command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || pac
 # a prometheus service, which the policy-rc.d below keeps from starting.
 command -v promtool >/dev/null 2>&1 || [[ -x /usr/bin/promtool ]] || packages+=(prometheus)
 
+# Benchmark 3 (bench/side-by-side.sh) runs Debian's PostgreSQL and Redis exporters next to the
+# agent on the same lab. Only their programs are used: the policy-rc.d below keeps their systemd
+# services from starting during installation, and the benchmark starts its own processes.
+exporters=()
+[[ -x /usr/bin/prometheus-postgres-exporter ]] || exporters+=(prometheus-postgres-exporter)
+[[ -x /usr/bin/prometheus-redis-exporter ]] || exporters+=(prometheus-redis-exporter)
+if [[ ${#exporters[@]} -gt 0 ]]; then
+  packages+=("${exporters[@]}")
+fi
+
 if [[ ${#packages[@]} -eq 0 && "$need_jdk" -eq 0 ]]; then
-  log "nothing to install: JDK, Maven, PostgreSQL, redis-server, Alertmanager and promtool are"
-  log "present"
+  log "nothing to install: JDK, Maven, PostgreSQL, redis-server, Alertmanager, promtool and"
+  log "exporters found"
   exit 0
 fi
 

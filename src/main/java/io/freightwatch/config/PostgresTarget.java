@@ -18,6 +18,12 @@ import java.util.Objects;
  * @param options extra libpq/JDBC connection parameters such as {@code sslmode}
  * @param interval time between scrapes
  * @param statementTimeout server-side limit of each statement
+ * @param volumeSizeBytes size of the volume that contains the data directory, for the days-until-full
+ *     forecast; empty when not configured
+ * @param statementsTop number of pg_stat_statements statements reported per scrape, those with the
+ *     highest execution time in the interval
+ * @param sizeInterval time between two readings of the database sizes, which stat every file of
+ *     every database and so run less often than the scrape
  */
 public record PostgresTarget(
     String name,
@@ -29,7 +35,13 @@ public record PostgresTarget(
     Secret password,
     Map<String, String> options,
     Duration interval,
-    Duration statementTimeout) {
+    Duration statementTimeout,
+    java.util.OptionalLong volumeSizeBytes,
+    int statementsTop,
+    Duration sizeInterval) {
+
+  public static final int DEFAULT_STATEMENTS_TOP = 20;
+  public static final Duration DEFAULT_SIZE_INTERVAL = Duration.ofMinutes(5);
 
   public PostgresTarget {
     Objects.requireNonNull(name, "name");
@@ -41,6 +53,28 @@ public record PostgresTarget(
     options = Map.copyOf(options);
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(statementTimeout, "statementTimeout");
+    Objects.requireNonNull(volumeSizeBytes, "volumeSizeBytes");
+    if (statementsTop < 0) {
+      throw new IllegalArgumentException("statementsTop: got " + statementsTop + "; expected >= 0");
+    }
+    Objects.requireNonNull(sizeInterval, "sizeInterval");
+  }
+
+  /** Creates a target with the default signal settings and no volume size. */
+  public PostgresTarget(
+      String name,
+      String cluster,
+      String host,
+      int port,
+      String database,
+      String user,
+      Secret password,
+      Map<String, String> options,
+      Duration interval,
+      Duration statementTimeout) {
+    this(name, cluster, host, port, database, user, password, options, interval,
+        statementTimeout, java.util.OptionalLong.empty(), DEFAULT_STATEMENTS_TOP,
+        DEFAULT_SIZE_INTERVAL);
   }
 
   /** JDBC URL for {@code db} on this server, with {@link #options()} but without credentials. */

@@ -27,6 +27,11 @@ final class SecretReader {
     this.baseDirectory = baseDirectory;
   }
 
+  /** Returns the directory that relative paths in the configuration are resolved against. */
+  Path baseDirectory() {
+    return baseDirectory;
+  }
+
   /**
    * Returns true when {@code text} contains something written as a reference: {@code ${...}}.
    * {@link #read} rejects references of an unknown source, such as a misspelt {@code ${evn:X}}.

@@ -67,13 +67,18 @@ final class TargetsReader {
   }
 
   private Optional<PostgresTarget> readPostgres(YamlNode item, Set<String> names) {
-    item.allowOnly("name", "cluster", "dsn", "password", "interval", "statement_timeout");
+    item.allowOnly("name", "cluster", "dsn", "password", "interval", "statement_timeout",
+        "volume_size", "statements_top", "size_interval");
     String name = uniqueName(item, names, "primary-eu1");
     String cluster = item.string("cluster").orElse(name);
     String dsnText = item.requiredString("dsn", "postgresql://freightwatch@db.example:5432/postgres");
     Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
     Duration statementTimeout = item.positiveDuration("statement_timeout", Duration.ofSeconds(5));
     Optional<Secret> password = optionalSecret(item, "password");
+    java.util.OptionalLong volumeSize = ByteSizes.read(item, "volume_size");
+    int statementsTop = item.integer("statements_top", PostgresTarget.DEFAULT_STATEMENTS_TOP, 0, 500);
+    Duration sizeInterval =
+        item.positiveDuration("size_interval", PostgresTarget.DEFAULT_SIZE_INTERVAL);
     if (dsnText.isEmpty()) {
       return Optional.empty();
     }
@@ -94,7 +99,8 @@ final class TargetsReader {
     String database = url.path().isEmpty() ? "postgres" : url.path();
     String user = url.user().isEmpty() ? "freightwatch" : url.user();
     return Optional.of(new PostgresTarget(name, cluster, url.host(), url.port(), database, user,
-        effectivePassword, url.query(), interval, statementTimeout));
+        effectivePassword, url.query(), interval, statementTimeout, volumeSize, statementsTop,
+        sizeInterval));
   }
 
   private Optional<OdooTarget> readOdoo(YamlNode item) {
@@ -141,7 +147,7 @@ final class TargetsReader {
   }
 
   private Optional<RedisTarget> readRedis(YamlNode item, Set<String> names) {
-    item.allowOnly("name", "url", "user", "password", "interval", "timeout");
+    item.allowOnly("name", "url", "user", "password", "interval", "timeout", "ca_file", "queues");
     String name = uniqueName(item, names, "sessions");
     String urlText = item.requiredString("url", "redis://redis.example:6379");
     Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
@@ -160,12 +166,60 @@ final class TargetsReader {
     }
     ParsedUrl url = parsed.get();
     String user = item.string("user").orElse(url.user());
+    int database = 0;
+    if (!url.path().isEmpty()) {
+      if (url.path().matches("\\d{1,4}")) {
+        database = Integer.parseInt(url.path());
+      } else {
+        urlNode.problem("got the path \"/" + url.path() + "\"; expected a database number such as"
+            + " redis://redis.example:6379/2, or no path for database 0");
+      }
+    }
+    Optional<java.nio.file.Path> caFile =
+        item.string("ca_file").map(path -> secrets.baseDirectory().resolve(path));
+    caFile.ifPresent(path -> {
+      if (!java.nio.file.Files.isReadable(path)) {
+        item.get("ca_file").ifPresent(n -> n.problem("got \"" + path + "\"; no readable file there;"
+            + " point it at a PEM file of the certificate authorities, e.g. /etc/ssl/redis-ca.pem"));
+      }
+    });
+    List<RedisTarget.Queue> queues = readQueues(item);
     return Optional.of(new RedisTarget(name, url.host(), url.port(), url.scheme().equals("rediss"),
-        user, password.orElse(url.password()), interval, timeout));
+        user, password.orElse(url.password()), interval, timeout, database, caFile, queues));
+  }
+
+  private static List<RedisTarget.Queue> readQueues(YamlNode item) {
+    List<RedisTarget.Queue> queues = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    for (YamlNode queue : item.list("queues")) {
+      queue.allowOnly("name", "key", "type");
+      String key = queue.requiredString("key", "queue:carrier-labels");
+      String typeText = queue.requiredString("type", "list");
+      String name = queue.string("name").orElse(key);
+      Optional<RedisTarget.KeyType> type = switch (typeText) {
+        case "list" -> Optional.of(RedisTarget.KeyType.LIST);
+        case "zset" -> Optional.of(RedisTarget.KeyType.ZSET);
+        case "stream" -> Optional.of(RedisTarget.KeyType.STREAM);
+        case "" -> Optional.empty();
+        default -> {
+          queue.get("type").ifPresent(n -> n.problem("got \"" + typeText
+              + "\"; expected list, zset or stream"));
+          yield Optional.empty();
+        }
+      };
+      if (!key.isEmpty() && !keys.add(key)) {
+        queue.get("key").ifPresent(n -> n.problem("got \"" + key
+            + "\"; this key is listed twice; list each key once"));
+      }
+      if (!key.isEmpty() && type.isPresent()) {
+        queues.add(new RedisTarget.Queue(name, key, type.get()));
+      }
+    }
+    return queues;
   }
 
   private Optional<TraefikTarget> readTraefik(YamlNode item, Set<String> names) {
-    item.allowOnly("name", "url", "interval", "window", "timeout", "services");
+    item.allowOnly("name", "url", "interval", "window", "timeout", "services", "backends");
     String name = uniqueName(item, names, "ingress");
     String urlReference = item.requiredString("url", "http://traefik.example:8080/metrics");
     Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
@@ -186,6 +240,7 @@ final class TargetsReader {
       Map<String, String> labels = new LinkedHashMap<>(service.stringMap("labels"));
       pattern.ifPresent(p -> services.add(new TraefikTarget.ServiceLabels(p, labels)));
     }
+    List<TraefikTarget.Backend> backends = readBackends(item);
     if (urlReference.isEmpty()) {
       return Optional.empty();
     }
@@ -209,12 +264,41 @@ final class TargetsReader {
           || url.getHost() == null) {
         throw new URISyntaxException(urlText, "not an http(s) URL with a host");
       }
-      return Optional.of(new TraefikTarget(name, url, interval, window, timeout, services));
+      return Optional.of(
+          new TraefikTarget(name, url, interval, window, timeout, services, backends));
     } catch (URISyntaxException e) {
       urlNode.problem("got " + shown
           + "; expected an http(s) URL such as http://traefik.example:8080/metrics");
       return Optional.empty();
     }
+  }
+
+  private static List<TraefikTarget.Backend> readBackends(YamlNode item) {
+    List<TraefikTarget.Backend> backends = new ArrayList<>();
+    Set<String> addresses = new HashSet<>();
+    for (YamlNode backend : item.list("backends")) {
+      backend.allowOnly("application", "addresses");
+      String application = backend.requiredString("application", "odoo-tenant42");
+      List<String> valid = new ArrayList<>();
+      for (YamlNode address : backend.list("addresses")) {
+        String text = address.asString().orElse("");
+        if (!text.matches("[^\\s/:]+:\\d{1,5}") && !text.matches("\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
+          address.problem("got \"" + text + "\"; expected host:port such as 10.0.1.21:8069");
+        } else if (!addresses.add(text)) {
+          address.problem("got \"" + text + "\"; this address is listed twice; give each"
+              + " address one application");
+        } else {
+          valid.add(text);
+        }
+      }
+      if (backend.get("addresses").isEmpty()) {
+        backend.problem("missing addresses; e.g. addresses: [\"10.0.1.21:8069\"]");
+      }
+      if (!application.isEmpty()) {
+        backends.add(new TraefikTarget.Backend(application, valid));
+      }
+    }
+    return backends;
   }
 
   private static String uniqueName(YamlNode item, Set<String> names, String example) {

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param timeout limit of one HTTP request
  * @param services rules that add labels (such as {@code tenant} and {@code app}) to a service from
  *     its name; the first pattern that matches wins
+ * @param backends the application behind each backend address, which names the application of a
+ *     backend health series when Traefik v3 hides the service name behind a hash
  */
 public record TraefikTarget(
     String name,
@@ -24,7 +26,8 @@ public record TraefikTarget(
     Duration interval,
     Duration window,
     Duration timeout,
-    List<ServiceLabels> services) {
+    List<ServiceLabels> services,
+    List<Backend> backends) {
 
   public TraefikTarget {
     Objects.requireNonNull(name, "name");
@@ -33,6 +36,33 @@ public record TraefikTarget(
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(timeout, "timeout");
     services = List.copyOf(services);
+    backends = List.copyOf(backends);
+  }
+
+  /** Creates a target without a backend inventory. */
+  public TraefikTarget(
+      String name,
+      URI url,
+      Duration interval,
+      Duration window,
+      Duration timeout,
+      List<ServiceLabels> services) {
+    this(name, url, interval, window, timeout, services, List.of());
+  }
+
+  /**
+   * Backend servers of one application.
+   *
+   * @param application name reported in the {@code application} label, such as {@code
+   *     odoo-tenant42}
+   * @param addresses {@code host:port} of each server, matched against the host and port of the
+   *     {@code url} label
+   */
+  public record Backend(String application, List<String> addresses) {
+    public Backend {
+      Objects.requireNonNull(application, "application");
+      addresses = List.copyOf(addresses);
+    }
   }
 
   /**

@@ -120,7 +120,7 @@ class ConfigLoaderTest {
         .hasMessageContaining("bad.yaml:7: targets.postgres[0].interval: got \"soon\"; expected a"
             + " duration such as 30s, 5m or 1h30m")
         .hasMessageContaining("bad.yaml:10: targets.redis[0].urll: unknown key; allowed keys here:"
-            + " name, url, user, password, interval, timeout; did you mean 'url'?")
+            + " name, url, user, password, interval, timeout, ca_file, queues; did you mean 'url'?")
         .hasMessageContaining("targets.redis[0].url: missing");
   }
 

@@ -7,15 +7,15 @@ import io.freightwatch.config.PostgresTarget;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import io.vertx.core.Future;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Scrapes one PostgreSQL server for its role and its replication lag, seen from the primary through
- * {@code pg_stat_replication} and from a replica through its receive and replay positions.
+ * Scrapes one PostgreSQL server: its role and replication lag, seen from the primary through {@code
+ * pg_stat_replication} and from a replica through its receive and replay positions, replication
+ * slots, connections, long transactions and lock waits, per-database activity and sizes, WAL
+ * archiving and the top statements of {@code pg_stat_statements}. See {@link ServerScrape}.
  *
  * <p>The role is read again at every scrape, because a replica can be promoted at any time. Series
  * carry the labels {@code cluster} and {@code instance}; lag series add {@code observed_from}
@@ -28,9 +28,7 @@ public final class PostgresCollector implements Collector {
   private final PostgresTarget target;
   private final PgSessions sessions;
   private final TargetId id;
-  private final Labels serverLabels;
-  // Read and written in scrape callbacks, which run on the scheduler's event loop.
-  private RecoveryStatus previousStatus;
+  private final ServerScrape server;
 
   /**
    * @param target the server to scrape, through its maintenance database
@@ -40,7 +38,8 @@ public final class PostgresCollector implements Collector {
     this.target = Objects.requireNonNull(target, "target");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.id = new TargetId("postgres", target.name());
-    this.serverLabels = Labels.of("cluster", target.cluster(), "instance", target.name());
+    this.server =
+        new ServerScrape(target, Labels.of("cluster", target.cluster(), "instance", target.name()));
   }
 
   @Override
@@ -62,15 +61,7 @@ public final class PostgresCollector implements Collector {
     Duration permitWait = context.timeout().dividedBy(2);
     return context
         .blocking(
-            () ->
-                sessions.withConnection(
-                    target, target.database(), permitWait, PostgresCollector::read))
-        .map(reading -> {
-          List<Sample> samples = ReplicationLag.samples(serverLabels, reading.status(),
-              reading.standbys(), previousStatus);
-          previousStatus = reading.status();
-          return samples;
-        })
+            () -> sessions.withConnection(target, target.database(), permitWait, server::run))
         .recover(
             failure ->
                 Future.failedFuture(
@@ -78,11 +69,4 @@ public final class PostgresCollector implements Collector {
                         target, target.database(), context.timeout(), failure)));
   }
 
-  private static Reading read(Connection connection) throws SQLException {
-    RecoveryStatus status = RecoveryStatusQuery.read(connection);
-    List<StandbyRow> standbys = status.inRecovery() ? List.of() : StandbyQuery.read(connection);
-    return new Reading(status, standbys);
-  }
-
-  private record Reading(RecoveryStatus status, List<StandbyRow> standbys) {}
 }

@@ -39,7 +39,7 @@ final class ReplicationLag {
 
   private static final String STREAMING = "streaming";
 
-  private static final String LAG_BYTES_HELP =
+  static final String LAG_BYTES_HELP =
       "Bytes of WAL the standby has not replayed yet, as seen from the side named by"
           + " observed_from";
   private static final String LAG_SECONDS_HELP =
@@ -216,7 +216,7 @@ final class ReplicationLag {
   // NOTE: standbys that share an application_name (the default is "walreceiver") are
   // distinguished by the WAL sender pid, which changes on reconnect and so starts a new series.
   // Setting cluster_name or application_name on each standby avoids this.
-  private static String standbyName(StandbyRow row, Set<String> used) {
+  static String standbyName(StandbyRow row, Set<String> used) {
     String name =
         row.applicationName() == null || row.applicationName().isEmpty()
             ? "pid-" + row.pid()

@@ -14,15 +14,22 @@ import java.util.List;
 final class StandbyQuery {
 
   // The current position is read once, in the same statement as the rows, so that a standby's
-  // replay position is never compared with a position read earlier.
+  // positions are never compared with a position read earlier.
   static final String SQL =
       """
       SELECT r.pid,
              r.application_name,
              r.state,
+             r.sync_state,
              primary_position.lsn::text AS current_lsn,
+             r.sent_lsn::text AS sent_lsn,
+             r.write_lsn::text AS write_lsn,
+             r.flush_lsn::text AS flush_lsn,
              r.replay_lsn::text AS replay_lsn,
-             extract(epoch FROM r.replay_lag) AS replay_lag_seconds
+             extract(epoch FROM r.write_lag) AS write_lag_seconds,
+             extract(epoch FROM r.flush_lag) AS flush_lag_seconds,
+             extract(epoch FROM r.replay_lag) AS replay_lag_seconds,
+             extract(epoch FROM now() - r.reply_time) AS reply_age_seconds
       FROM pg_stat_replication AS r
       CROSS JOIN (SELECT pg_current_wal_lsn() AS lsn) AS primary_position
       ORDER BY r.application_name, r.pid
@@ -35,8 +42,6 @@ final class StandbyQuery {
     try (Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery(SQL)) {
       while (row.next()) {
-        double lag = row.getDouble("replay_lag_seconds");
-        Double replayLagSeconds = row.wasNull() ? null : lag;
         rows.add(
             new StandbyRow(
                 row.getInt("pid"),
@@ -44,9 +49,21 @@ final class StandbyQuery {
                 row.getString("state"),
                 RecoveryStatusQuery.lsn(row, "current_lsn"),
                 RecoveryStatusQuery.lsn(row, "replay_lsn"),
-                replayLagSeconds));
+                nullableDouble(row, "replay_lag_seconds"),
+                RecoveryStatusQuery.lsn(row, "sent_lsn"),
+                RecoveryStatusQuery.lsn(row, "write_lsn"),
+                RecoveryStatusQuery.lsn(row, "flush_lsn"),
+                nullableDouble(row, "write_lag_seconds"),
+                nullableDouble(row, "flush_lag_seconds"),
+                row.getString("sync_state"),
+                nullableDouble(row, "reply_age_seconds")));
       }
     }
     return rows;
+  }
+
+  static Double nullableDouble(ResultSet row, String column) throws SQLException {
+    double value = row.getDouble(column);
+    return row.wasNull() ? null : value;
   }
 }

@@ -11,16 +11,26 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +38,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scrapes one Redis server with {@code INFO}: memory use against {@code maxmemory}, evictions,
- * clients and keyspace hits and misses.
+ * Scrapes one Redis server: {@code INFO} (memory, clients, stats, replication, persistence,
+ * keyspace; see {@link RedisSamples}), new {@code SLOWLOG} entries, {@code LATENCY LATEST} and the
+ * lengths of the configured queue keys. The commands go out together on one connection, so a scrape
+ * costs one round trip. A failed {@code INFO} fails the scrape. The other commands may be renamed
+ * or denied on managed services ({@code NOPERM}, unknown command); their failure is reported as
+ * {@value #COMMAND_UP} 0 and logged once per change of the error.
  *
  * <p>The collector keeps one connection, opened at the first scrape with the target's TLS setting,
  * ACL user and password. Lettuce reconnects it after a failure. While it is disconnected, commands
@@ -39,7 +53,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisCollector implements Collector {
 
+  static final String COMMAND_UP = "freightwatch_redis_command_up";
+  static final String QUEUE_LENGTH = "freightwatch_redis_queue_length";
+
+  /** Slow log entries read per scrape: the server's default slowlog-max-len. */
+  static final int SLOWLOG_COUNT = 128;
+
   private static final Logger LOG = LoggerFactory.getLogger(RedisCollector.class);
+
+  private static final ProtocolKeyword LATENCY =
+      new ProtocolKeyword() {
+        private final byte[] bytes = "LATENCY".getBytes(StandardCharsets.US_ASCII);
+
+        @Override
+        public byte[] getBytes() {
+          return bytes;
+        }
+
+        @Override
+        public String toString() {
+          return "LATENCY";
+        }
+      };
 
   private final RedisTarget target;
   private final RedisURI uri;
@@ -47,6 +82,8 @@ public final class RedisCollector implements Collector {
   private final TargetId id;
   private final Labels labels;
   private final KeyspaceHitRatio hitRatio = new KeyspaceHitRatio();
+  private final SlowlogTracker slowlog = new SlowlogTracker();
+  private final Map<String, String> lastErrors = new HashMap<>();
 
   private StatefulRedisConnection<String, String> connection;
   private boolean closed;
@@ -60,8 +97,11 @@ public final class RedisCollector implements Collector {
     this.target = Objects.requireNonNull(target, "target");
     this.uri = uri(target);
     this.client = RedisClient.create(Objects.requireNonNull(resources, "resources"), uri);
+    ClientOptions.Builder options = ClientOptions.builder();
+    target.caFile().ifPresent(
+        file -> options.sslOptions(SslOptions.builder().trustManager(file.toFile()).build()));
     this.client.setOptions(
-        ClientOptions.builder()
+        options
             .autoReconnect(true)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .socketOptions(
@@ -94,17 +134,112 @@ public final class RedisCollector implements Collector {
     return target.interval();
   }
 
-  /** Sends {@code INFO} and returns its samples; the future fails naming the target. */
+  /** Sends the commands and returns their samples; the future fails naming the target. */
   @Override
   public Future<List<Sample>> scrape(ScrapeContext context) {
     Context caller = context.vertx().getOrCreateContext();
-    return connected(caller)
-        .compose(open -> Future.fromCompletionStage(open.async().info(), caller))
-        .map(reply -> RedisSamples.of(labels, RedisInfo.parse(reply), hitRatio))
-        // Connect and command each have the target's timeout, so together they may need twice
-        // that. This bounds the whole scrape by the scheduler's limit.
-        .timeout(context.timeout().toMillis(), TimeUnit.MILLISECONDS)
-        .recover(failure -> Future.failedFuture(describe(failure)));
+    Future<List<Sample>> samples =
+        connected(caller)
+            .compose(open -> send(open.async(), caller, context))
+            // Connect and command each have the target's timeout, so together they may need twice
+            // that. This bounds the whole scrape by the scheduler's limit.
+            .timeout(context.timeout().toMillis(), TimeUnit.MILLISECONDS)
+            .recover(failure -> Future.failedFuture(describe(failure)));
+    return later(samples, caller);
+  }
+
+  private Future<List<Sample>> send(
+      RedisAsyncCommands<String, String> commands, Context caller, ScrapeContext context) {
+    Future<String> info = Future.fromCompletionStage(commands.info(), caller);
+    Future<List<Object>> slowlogReply =
+        Future.fromCompletionStage(commands.slowlogGet(SLOWLOG_COUNT), caller);
+    Future<List<Object>> latencyReply =
+        Future.fromCompletionStage(
+            commands.dispatch(
+                LATENCY,
+                new NestedMultiOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).add("LATEST")),
+            caller);
+    Map<RedisTarget.Queue, Future<Long>> lengths = new LinkedHashMap<>();
+    for (RedisTarget.Queue queue : target.queues()) {
+      lengths.put(queue, Future.fromCompletionStage(length(commands, queue), caller));
+    }
+    List<Future<?>> all = new ArrayList<>(List.of(info, slowlogReply, latencyReply));
+    all.addAll(lengths.values());
+    return Future.join(all)
+        .transform(
+            done -> {
+              if (info.failed()) {
+                return Future.failedFuture(info.cause());
+              }
+              return Future.succeededFuture(
+                  samples(info.result(), slowlogReply, latencyReply, lengths, context));
+            });
+  }
+
+  private List<Sample> samples(
+      String infoReply,
+      Future<List<Object>> slowlogReply,
+      Future<List<Object>> latencyReply,
+      Map<RedisTarget.Queue, Future<Long>> lengths,
+      ScrapeContext context) {
+    RedisInfo info = RedisInfo.parse(infoReply);
+    List<Sample> samples =
+        new ArrayList<>(RedisSamples.of(labels, info, hitRatio, context.clock().instant()));
+    if (succeeded("slowlog", slowlogReply, samples)) {
+      try {
+        List<SlowlogTracker.Entry> entries = new ArrayList<>();
+        for (Object element : slowlogReply.result()) {
+          entries.add(SlowlogTracker.Entry.parse(element));
+        }
+        slowlog.addSamples(labels, info.get("run_id").orElse(""), entries, SLOWLOG_COUNT, samples);
+      } catch (IllegalArgumentException malformed) {
+        logChange("slowlog", malformed);
+      }
+    }
+    if (succeeded("latency", latencyReply, samples)) {
+      LatencyEvents.addSamples(labels, latencyReply.result(), samples);
+    }
+    lengths.forEach(
+        (queue, length) -> {
+          if (length.succeeded()) {
+            samples.add(Sample.gauge(QUEUE_LENGTH,
+                "Length of a configured key: LLEN, ZCARD or XLEN; 0 when the key does not exist",
+                length.result(),
+                labels.with("queue", queue.name()).with("key", queue.key())));
+          } else {
+            logChange("queue " + queue.key(), length.cause());
+          }
+        });
+    return samples;
+  }
+
+  private boolean succeeded(String command, Future<?> reply, List<Sample> samples) {
+    samples.add(Sample.gauge(COMMAND_UP, "1 when the command succeeded in the latest scrape",
+        reply.succeeded() ? 1 : 0, labels.with("command", command)));
+    if (reply.failed()) {
+      logChange(command, reply.cause());
+    } else if (lastErrors.remove(command) != null) {
+      LOG.info("redis command recovered target={} command={}", target.name(), command);
+    }
+    return reply.succeeded();
+  }
+
+  private void logChange(String command, Throwable failure) {
+    String message = String.valueOf(failure.getMessage());
+    if (!message.equals(lastErrors.put(command, message))) {
+      LOG.warn("redis command failed target={} command={} error=\"{}\"", target.name(), command,
+          message);
+    }
+  }
+
+  private static CompletionStage<Long> length(
+      RedisAsyncCommands<String, String> commands, RedisTarget.Queue queue) {
+    return switch (queue.type()) {
+      case LIST -> commands.llen(queue.key());
+      case ZSET -> commands.zcard(queue.key());
+      case STREAM -> commands.xlen(queue.key());
+    };
   }
 
   /** Closes the connection and the client; the shared resources stay open. */
@@ -116,11 +251,25 @@ public final class RedisCollector implements Collector {
     connection = null;
     Future<Void> closing =
         open == null ? Future.succeededFuture() : fromStage(open.closeAsync(), caller);
-    return closing.compose(
-        ignored ->
-            fromStage(
-                client.shutdownAsync(0, target.timeout().toMillis(), TimeUnit.MILLISECONDS),
-                caller));
+    Future<Void> shutdown =
+        closing.compose(
+            ignored ->
+                fromStage(
+                    client.shutdownAsync(0, target.timeout().toMillis(), TimeUnit.MILLISECONDS),
+                    caller));
+    return caller == null ? shutdown : later(shutdown, caller);
+  }
+
+  /**
+   * Returns a future that completes like {@code result}, always in a later task of {@code caller}.
+   * Lettuce's I/O threads can finish every reply before the scrape has wired up its futures. The
+   * chain would then complete inside the calling task, so when the result arrives would depend on
+   * thread timing.
+   */
+  private static <T> Future<T> later(Future<T> result, Context caller) {
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    result.onComplete(outcome -> caller.runOnContext(ignored -> promise.handle(outcome)));
+    return promise.future();
   }
 
   private Future<StatefulRedisConnection<String, String>> connected(Context caller) {
@@ -154,6 +303,7 @@ public final class RedisCollector implements Collector {
             .withHost(target.host())
             .withPort(target.port())
             .withSsl(target.tls())
+            .withDatabase(target.database())
             .withTimeout(target.timeout());
     if (!target.user().isEmpty()) {
       builder.withAuthentication(target.user(), target.password().reveal());

@@ -12,14 +12,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Per-service increases of the scrape intervals that end inside a sliding window. Each successful
+ * Per-subject increases (an entry point, router or service) of the scrape intervals that end inside
+ * a sliding window. Each successful
  * scrape after the baseline adds one interval, from the previous successful scrape to this one. Not
  * thread-safe.
  */
-final class RequestWindow {
+final class RequestWindow<K> {
 
   private final Duration window;
-  private final Deque<Interval> intervals = new ArrayDeque<>();
+  private final Deque<Interval<K>> intervals = new ArrayDeque<>();
 
   RequestWindow(Duration window) {
     if (window.isNegative() || window.isZero()) {
@@ -32,9 +33,9 @@ final class RequestWindow {
   void add(
       Instant start,
       Instant end,
-      Map<String, RequestIncrease> requests,
-      Map<String, CumulativeHistogram> latency) {
-    intervals.addLast(new Interval(start, end, Map.copyOf(requests), Map.copyOf(latency)));
+      Map<K, RequestIncrease> requests,
+      Map<K, CumulativeHistogram> latency) {
+    intervals.addLast(new Interval<>(start, end, Map.copyOf(requests), Map.copyOf(latency)));
   }
 
   /**
@@ -43,7 +44,7 @@ final class RequestWindow {
    * @return the sums, or empty when no interval is left (only a baseline so far, or no successful
    *     scrape for a whole window)
    */
-  Optional<Totals> totals(Instant now) {
+  Optional<Totals<K>> totals(Instant now) {
     Instant oldestKept = now.minus(window);
     while (!intervals.isEmpty() && !intervals.peekFirst().end().isAfter(oldestKept)) {
       intervals.removeFirst();
@@ -51,9 +52,9 @@ final class RequestWindow {
     if (intervals.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, RequestIncrease> requests = new HashMap<>();
-    Map<String, List<CumulativeHistogram>> latencyParts = new HashMap<>();
-    for (Interval interval : intervals) {
+    Map<K, RequestIncrease> requests = new HashMap<>();
+    Map<K, List<CumulativeHistogram>> latencyParts = new HashMap<>();
+    for (Interval<K> interval : intervals) {
       interval
           .requests()
           .forEach((service, increase) -> requests.merge(service, increase, RequestIncrease::plus));
@@ -63,7 +64,7 @@ final class RequestWindow {
               (service, histogram) ->
                   latencyParts.computeIfAbsent(service, name -> new ArrayList<>()).add(histogram));
     }
-    Map<String, CumulativeHistogram> latency = new HashMap<>();
+    Map<K, CumulativeHistogram> latency = new HashMap<>();
     latencyParts.forEach(
         (service, parts) ->
             CumulativeHistogram.mergeOnCommonBounds(parts)
@@ -71,19 +72,32 @@ final class RequestWindow {
     // The first interval may start before now - window. Its increases are all counted, so the
     // span they cover starts with it too.
     Duration covered = Duration.between(intervals.peekFirst().start(), intervals.peekLast().end());
-    return Optional.of(new Totals(covered, requests, latency));
+    return Optional.of(new Totals<>(covered, requests, latency));
   }
 
   /**
-   * Request counts of one service.
+   * Request counts of one subject.
    *
    * @param requests requests of all protocols and codes
    * @param serverErrors the part of {@code requests} that failed on the server side
+   * @param byCodeClass the part of {@code requests} per code class ({@code 2xx}, {@code 4xx},
+   *     ...), HTTP status codes only
    */
-  record RequestIncrease(double requests, double serverErrors) {
+  record RequestIncrease(double requests, double serverErrors, Map<String, Double> byCodeClass) {
+
+    RequestIncrease {
+      byCodeClass = Map.copyOf(byCodeClass);
+    }
+
+    RequestIncrease(double requests, double serverErrors) {
+      this(requests, serverErrors, Map.of());
+    }
 
     RequestIncrease plus(RequestIncrease other) {
-      return new RequestIncrease(requests + other.requests, serverErrors + other.serverErrors);
+      Map<String, Double> classes = new HashMap<>(byCodeClass);
+      other.byCodeClass.forEach((codeClass, count) -> classes.merge(codeClass, count, Double::sum));
+      return new RequestIncrease(
+          requests + other.requests, serverErrors + other.serverErrors, classes);
     }
   }
 
@@ -91,13 +105,13 @@ final class RequestWindow {
    * Sums over the window.
    *
    * @param covered time from the start of the oldest interval to the end of the newest
-   * @param requests request counts per service that had request counters in any interval
-   * @param latency merged request duration buckets per service with at least one observation
+   * @param requests request counts per subject that had request counters in any interval
+   * @param latency merged request duration buckets per subject with at least one observation
    */
-  record Totals(
+  record Totals<K>(
       Duration covered,
-      Map<String, RequestIncrease> requests,
-      Map<String, CumulativeHistogram> latency) {
+      Map<K, RequestIncrease> requests,
+      Map<K, CumulativeHistogram> latency) {
 
     Totals {
       Objects.requireNonNull(covered, "covered");
@@ -106,9 +120,9 @@ final class RequestWindow {
     }
   }
 
-  private record Interval(
+  private record Interval<K>(
       Instant start,
       Instant end,
-      Map<String, RequestIncrease> requests,
-      Map<String, CumulativeHistogram> latency) {}
+      Map<K, RequestIncrease> requests,
+      Map<K, CumulativeHistogram> latency) {}
 }

@@ -9,24 +9,31 @@ import java.util.TreeMap;
 
 /**
  * The series of one Traefik scrape that the signals use, with Traefik v2 and v3 names resolved by
- * what the scrape contains rather than by a configured version.
+ * what the scrape contains rather than by a configured version. A family the scrape lacks is
+ * empty, never zero: router families exist only with {@code addRoutersLabels}, backend health only
+ * for services with a health check, and reload failures only in v2.
  *
  * @param processStartTimeSeconds {@code process_start_time_seconds}, which reveals restarts
- * @param requests every {@code traefik_service_requests_total} series that has a service label
- * @param durationBuckets every {@code traefik_service_request_duration_seconds_bucket} series that
- *     has a service label, websocket requests included
+ * @param requests every request counter of entry points, routers and services that names its
+ *     subject
+ * @param durationBuckets every request duration bucket of entry points, routers and services that
+ *     names its subject, websocket requests included
  * @param openConnections open connections per entry point, empty when the scrape has neither the v3
  *     nor the v2 family
+ * @param serversUp every {@code traefik_service_server_up} series, empty when the family is absent
+ * @param certificates every {@code traefik_tls_certs_not_after} series
+ * @param reloads the configuration reload series
  */
 record TraefikReading(
     OptionalDouble processStartTimeSeconds,
     List<RequestCounter> requests,
     List<BucketCounter> durationBuckets,
-    Optional<Map<String, Double>> openConnections) {
+    Optional<Map<String, Double>> openConnections,
+    Optional<List<ServerUp>> serversUp,
+    List<Certificate> certificates,
+    Reloads reloads) {
 
   static final String PROCESS_START_TIME = "process_start_time_seconds";
-  static final String SERVICE_REQUESTS = "traefik_service_requests_total";
-  static final String SERVICE_DURATION_BUCKETS = "traefik_service_request_duration_seconds_bucket";
 
   /** Traefik v3: TCP connections per entry point, with {@code protocol="TCP"}. */
   static final String OPEN_CONNECTIONS_V3 = "traefik_open_connections";
@@ -34,22 +41,80 @@ record TraefikReading(
   /** Traefik v2: in-flight HTTP requests per entry point, method and protocol, removed in v3. */
   static final String OPEN_CONNECTIONS_V2 = "traefik_entrypoint_open_connections";
 
+  static final String SERVER_UP = "traefik_service_server_up";
+  static final String CERTS_NOT_AFTER = "traefik_tls_certs_not_after";
+  static final String RELOADS = "traefik_config_reloads_total";
+  static final String RELOAD_FAILURES_V2 = "traefik_config_reloads_failure_total";
+  static final String LAST_RELOAD_SUCCESS = "traefik_config_last_reload_success";
+  static final String LAST_RELOAD_FAILURE_V2 = "traefik_config_last_reload_failure";
+
   TraefikReading {
     requests = List.copyOf(requests);
     durationBuckets = List.copyOf(durationBuckets);
     openConnections = openConnections.map(Map::copyOf);
+    serversUp = serversUp.map(List::copyOf);
+    certificates = List.copyOf(certificates);
   }
 
   /** Picks the series the signals need out of a parsed scrape. */
   static TraefikReading from(Exposition exposition) {
-    // NOTE: backend health (traefik_service_server_up) is not read, because the signal catalogue
-    // names no signal for it. In v3 its service label is a hash, so a health signal would have to
-    // name the application through the url label and a backend inventory the target lacks.
+    List<RequestCounter> requests = new ArrayList<>();
+    List<BucketCounter> buckets = new ArrayList<>();
+    for (Subject.Scope scope : Subject.Scope.values()) {
+      requests.addAll(requests(exposition, scope));
+      buckets.addAll(durationBuckets(exposition, scope));
+    }
     return new TraefikReading(
         processStartTime(exposition),
-        requests(exposition),
-        durationBuckets(exposition),
-        openConnections(exposition));
+        requests,
+        buckets,
+        openConnections(exposition),
+        serversUp(exposition),
+        certificates(exposition),
+        reloads(exposition));
+  }
+
+  private static Optional<List<ServerUp>> serversUp(Exposition exposition) {
+    List<ParsedSample> samples = exposition.samples(SERVER_UP);
+    if (samples.isEmpty()) {
+      return Optional.empty();
+    }
+    List<ServerUp> servers = new ArrayList<>();
+    for (ParsedSample sample : samples) {
+      String url = sample.labels().get("url");
+      if (!url.isEmpty() && Double.isFinite(sample.value())) {
+        servers.add(new ServerUp(sample.labels().get("service"), url, sample.value() >= 1));
+      }
+    }
+    return Optional.of(servers);
+  }
+
+  private static List<Certificate> certificates(Exposition exposition) {
+    List<Certificate> certificates = new ArrayList<>();
+    for (ParsedSample sample : exposition.samples(CERTS_NOT_AFTER)) {
+      if (Double.isFinite(sample.value())) {
+        certificates.add(new Certificate(sample.labels().get("cn"), sample.labels().get("sans"),
+            sample.value()));
+      }
+    }
+    return certificates;
+  }
+
+  private static Reloads reloads(Exposition exposition) {
+    return new Reloads(
+        unlabelled(exposition, RELOADS),
+        unlabelled(exposition, RELOAD_FAILURES_V2),
+        unlabelled(exposition, LAST_RELOAD_SUCCESS),
+        unlabelled(exposition, LAST_RELOAD_FAILURE_V2));
+  }
+
+  private static OptionalDouble unlabelled(Exposition exposition, String name) {
+    for (ParsedSample sample : exposition.samples(name)) {
+      if (Double.isFinite(sample.value())) {
+        return OptionalDouble.of(sample.value());
+      }
+    }
+    return OptionalDouble.empty();
   }
 
   private static OptionalDouble processStartTime(Exposition exposition) {
@@ -61,24 +126,25 @@ record TraefikReading(
     return OptionalDouble.empty();
   }
 
-  private static List<RequestCounter> requests(Exposition exposition) {
+  private static List<RequestCounter> requests(Exposition exposition, Subject.Scope scope) {
     List<RequestCounter> result = new ArrayList<>();
-    for (ParsedSample sample : exposition.samples(SERVICE_REQUESTS)) {
-      String service = sample.labels().get("service");
-      if (!service.isEmpty()) {
-        boolean isError =
-            isServerError(sample.labels().get("code"), sample.labels().get("protocol"));
-        result.add(new RequestCounter(sample.id(), service, isError, sample.value()));
+    for (ParsedSample sample : exposition.samples(scope.requestsFamily())) {
+      String name = sample.labels().get(scope.label());
+      if (!name.isEmpty()) {
+        String code = sample.labels().get("code");
+        String protocol = sample.labels().get("protocol");
+        result.add(new RequestCounter(sample.id(), new Subject(scope, name),
+            isServerError(code, protocol), codeClass(code, protocol), sample.value()));
       }
     }
     return result;
   }
 
-  private static List<BucketCounter> durationBuckets(Exposition exposition) {
+  private static List<BucketCounter> durationBuckets(Exposition exposition, Subject.Scope scope) {
     List<BucketCounter> result = new ArrayList<>();
-    for (ParsedSample sample : exposition.samples(SERVICE_DURATION_BUCKETS)) {
+    for (ParsedSample sample : exposition.samples(scope.bucketsFamily())) {
       LabelSet labels = sample.labels();
-      String service = labels.get("service");
+      String service = labels.get(scope.label());
       String le = labels.get("le");
       if (service.isEmpty() || le.isEmpty()) {
         continue;
@@ -97,7 +163,8 @@ record TraefikReading(
       SeriesId id =
           new SeriesId(sample.name(), series.with("le", ExpositionNumbers.canonicalBound(bound)));
       boolean isWebsocket = labels.get("protocol").equals("websocket");
-      result.add(new BucketCounter(id, service, series, bound, isWebsocket, sample.value()));
+      result.add(new BucketCounter(id, new Subject(scope, service), series, bound, isWebsocket,
+          sample.value()));
     }
     return result;
   }
@@ -141,11 +208,56 @@ record TraefikReading(
     return code.length() == 3 && code.charAt(0) == '5';
   }
 
-  /** One {@code traefik_service_requests_total} series. */
-  record RequestCounter(SeriesId id, String service, boolean isServerError, double value) {}
+  /**
+   * Returns the class of an HTTP status, such as {@code 2xx} or {@code 5xx}, or empty for gRPC
+   * statuses and codes that are no HTTP status.
+   */
+  static String codeClass(String code, String protocol) {
+    if (protocol.equals("grpc") || protocol.equals("grpc-web") || code.length() != 3) {
+      return "";
+    }
+    char first = code.charAt(0);
+    return first >= '1' && first <= '5' ? first + "xx" : "";
+  }
 
   /**
-   * One bucket series of {@code traefik_service_request_duration_seconds}.
+   * One request counter of an entry point, router or service.
+   *
+   * @param codeClass class of its HTTP status, empty for gRPC statuses
+   */
+  record RequestCounter(
+      SeriesId id, Subject subject, boolean isServerError, String codeClass, double value) {}
+
+  /**
+   * One backend server of a service with a health check.
+   *
+   * @param service the {@code service} label: {@code name@provider}, or in Traefik v3 a 16-digit
+   *     hexadecimal hash
+   */
+  record ServerUp(String service, String url, boolean up) {}
+
+  /**
+   * One certificate known to Traefik's TLS manager.
+   *
+   * @param notAfterSeconds its expiry as Unix seconds
+   */
+  record Certificate(String commonName, String sans, double notAfterSeconds) {}
+
+  /**
+   * Configuration reload series; each is empty when the target lacks it.
+   *
+   * @param failures {@code traefik_config_reloads_failure_total}, Traefik v2 only
+   * @param lastSuccessSeconds Unix time of the last successful reload
+   * @param lastFailureSeconds Unix time of the last failed reload, Traefik v2 only
+   */
+  record Reloads(
+      OptionalDouble reloads,
+      OptionalDouble failures,
+      OptionalDouble lastSuccessSeconds,
+      OptionalDouble lastFailureSeconds) {}
+
+  /**
+   * One bucket series of a request duration histogram.
    *
    * @param id counter identity, with {@code le} in canonical spelling
    * @param series labels without {@code le}, shared by the buckets of one histogram
@@ -153,7 +265,7 @@ record TraefikReading(
    */
   record BucketCounter(
       SeriesId id,
-      String service,
+      Subject subject,
       LabelSet series,
       double upperBound,
       boolean isWebsocket,

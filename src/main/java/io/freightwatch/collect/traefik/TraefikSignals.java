@@ -8,6 +8,7 @@ import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +21,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns successive scrapes of one Traefik target into the Traefik signals: request rate, requests
- * in the window, error ratio and latency quantiles per service, and open connections per entry
- * point. Counter increases follow {@link CounterIncreases}, and rates and quantiles cover the
- * target's window. A value that cannot be known is left out, never reported as 0. So nothing is
- * emitted before the second successful scrape, and a service without requests in the window has no
- * error ratio or latency. Open connections are left out when the target exposes neither the v2 nor
- * the v3 family.
+ * in the window, error ratio, share of each HTTP code class and latency quantiles per entry point,
+ * router and service; open connections per entry point; backend server health; TLS certificate
+ * expiry; and configuration reloads. Counter increases follow {@link CounterIncreases}, and rates
+ * and quantiles cover the target's window. A value that cannot be known is left out, never
+ * reported as 0. So nothing is emitted before the second successful scrape, and a subject without
+ * requests in the window has no error ratio or latency. A family the target does not expose (router
+ * metrics without {@code addRoutersLabels}, backend health without health checks, reload failures
+ * on v3) gives no series, and backend health reports {@value #BACKEND_HEALTH_EXPOSED} 0 instead of
+ * "all up" or "all down".
  *
- * <p>Not thread-safe: one instance belongs to one collector, which serializes calls.
+ * <p>Service series keep their labels from the service rules of the target; entry point and router
+ * series carry {@code entrypoint} or {@code router}. Not thread-safe: one instance belongs to one
+ * collector, which serializes calls.
  */
 public final class TraefikSignals {
 
@@ -37,6 +43,18 @@ public final class TraefikSignals {
   public static final String ERROR_RATIO = "freightwatch_traefik_service_error_ratio";
   public static final String LATENCY = "freightwatch_traefik_service_latency_seconds";
   public static final String OPEN_CONNECTIONS = "freightwatch_traefik_open_connections";
+  public static final String BACKEND_HEALTH_EXPOSED =
+      "freightwatch_traefik_backend_health_exposed";
+  public static final String BACKEND_SERVER_UP = "freightwatch_traefik_backend_server_up";
+  public static final String BACKEND_SERVERS = "freightwatch_traefik_backend_servers";
+  public static final String BACKEND_SERVERS_UP = "freightwatch_traefik_backend_servers_up";
+  public static final String CERTIFICATE_EXPIRY =
+      "freightwatch_traefik_tls_certificate_expiry_seconds";
+  public static final String RELOADS = "freightwatch_traefik_config_reloads_total";
+  public static final String RELOAD_FAILURES = "freightwatch_traefik_config_reload_failures_total";
+  public static final String LAST_RELOAD_SUCCESS_AGE =
+      "freightwatch_traefik_config_last_reload_success_age_seconds";
+  public static final String LAST_RELOAD_FAILED = "freightwatch_traefik_config_last_reload_failed";
 
   /** Latency quantiles emitted, with their label values. */
   private static final Map<String, Double> QUANTILES =
@@ -46,14 +64,21 @@ public final class TraefikSignals {
 
   private final TraefikTarget target;
   private final ServiceLabeler labeler;
+  private final BackendInventory inventory;
   private final CounterIncreases<SeriesId> counters = new CounterIncreases<>();
-  private final RequestWindow window;
+  private final RequestWindow<Subject> window;
   private Instant previousScrapeAt = Instant.MIN;
 
   public TraefikSignals(TraefikTarget target) {
     this.target = Objects.requireNonNull(target, "target");
     this.labeler = new ServiceLabeler(target);
-    this.window = new RequestWindow(target.window());
+    this.inventory = new BackendInventory(target.backends());
+    this.window = new RequestWindow<>(target.window());
+  }
+
+  /** Returns the name of a per-subject signal, such as {@code freightwatch_traefik_router_...}. */
+  public static String signalName(Subject.Scope scope, String suffix) {
+    return "freightwatch_traefik_" + scope.label() + "_" + suffix;
   }
 
   /**
@@ -81,8 +106,11 @@ public final class TraefikSignals {
     previousScrapeAt = scrapedAt;
 
     List<Sample> samples = new ArrayList<>();
-    window.totals(scrapedAt).ifPresent(totals -> addServiceSignals(totals, samples));
+    window.totals(scrapedAt).ifPresent(totals -> addSubjectSignals(totals, samples));
     reading.openConnections().ifPresent(byEntrypoint -> addOpenConnections(byEntrypoint, samples));
+    addBackendHealth(reading, samples);
+    addCertificates(reading, scrapedAt, samples);
+    addReloads(reading.reloads(), scrapedAt, samples);
     return samples;
   }
 
@@ -98,77 +126,89 @@ public final class TraefikSignals {
     return values;
   }
 
-  private static Map<String, RequestIncrease> requestIncreases(
+  private static Map<Subject, RequestIncrease> requestIncreases(
       TraefikReading reading, CounterIncreases.Increases<SeriesId> increases) {
-    Map<String, RequestIncrease> byService = new HashMap<>();
+    Map<Subject, RequestIncrease> bySubject = new HashMap<>();
     for (RequestCounter counter : reading.requests()) {
       double increase = increases.of(counter.id());
-      RequestIncrease part = new RequestIncrease(increase, counter.isServerError() ? increase : 0);
-      byService.merge(counter.service(), part, RequestIncrease::plus);
+      Map<String, Double> byClass =
+          counter.codeClass().isEmpty() ? Map.of() : Map.of(counter.codeClass(), increase);
+      RequestIncrease part =
+          new RequestIncrease(increase, counter.isServerError() ? increase : 0, byClass);
+      bySubject.merge(counter.subject(), part, RequestIncrease::plus);
     }
-    return byService;
+    return bySubject;
   }
 
   /**
-   * Builds each service's bucket increases of the interval: one histogram per series (code, method,
+   * Builds each subject's bucket increases of the interval: one histogram per series (code, method,
    * protocol, ...), then merged on their common bounds. Websocket requests are left out, because a
    * websocket request lasts as long as its connection (Odoo's bus keeps one open for minutes) and
    * is no measure of response time.
    */
-  private static Map<String, CumulativeHistogram> latencyIncreases(
+  private static Map<Subject, CumulativeHistogram> latencyIncreases(
       TraefikReading reading, CounterIncreases.Increases<SeriesId> increases) {
-    Map<String, Map<LabelSet, Map<Double, Double>>> bucketsByService = new HashMap<>();
+    Map<Subject, Map<LabelSet, Map<Double, Double>>> bucketsBySubject = new HashMap<>();
     for (BucketCounter bucket : reading.durationBuckets()) {
       if (bucket.isWebsocket()) {
         continue;
       }
-      bucketsByService
-          .computeIfAbsent(bucket.service(), service -> new HashMap<>())
+      bucketsBySubject
+          .computeIfAbsent(bucket.subject(), subject -> new HashMap<>())
           .computeIfAbsent(bucket.series(), series -> new HashMap<>())
           .put(bucket.upperBound(), increases.of(bucket.id()));
     }
-    Map<String, CumulativeHistogram> byService = new HashMap<>();
-    bucketsByService.forEach(
-        (service, seriesBuckets) -> {
+    Map<Subject, CumulativeHistogram> bySubject = new HashMap<>();
+    bucketsBySubject.forEach(
+        (subject, seriesBuckets) -> {
           List<CumulativeHistogram> histograms = new ArrayList<>(seriesBuckets.size());
           seriesBuckets
               .values()
               .forEach(buckets -> histograms.add(CumulativeHistogram.of(buckets)));
           CumulativeHistogram.mergeOnCommonBounds(histograms)
-              .ifPresent(merged -> byService.put(service, merged));
+              .ifPresent(merged -> bySubject.put(subject, merged));
         });
-    return byService;
+    return bySubject;
   }
 
-  private void addServiceSignals(RequestWindow.Totals totals, List<Sample> samples) {
+  private void addSubjectSignals(RequestWindow.Totals<Subject> totals, List<Sample> samples) {
     double coveredSeconds = totals.covered().toNanos() / 1e9;
-    TreeSet<String> services = new TreeSet<>(totals.requests().keySet());
-    services.addAll(totals.latency().keySet());
-    for (String service : services) {
-      Labels labels = labeler.labelsFor(service);
-      RequestIncrease requests = totals.requests().get(service);
+    TreeSet<Subject> subjects =
+        new TreeSet<>(Comparator.comparing(Subject::scope).thenComparing(Subject::name));
+    subjects.addAll(totals.requests().keySet());
+    subjects.addAll(totals.latency().keySet());
+    for (Subject subject : subjects) {
+      Labels labels = labelsFor(subject);
+      RequestIncrease requests = totals.requests().get(subject);
       if (requests != null) {
-        addRequestSignals(requests, coveredSeconds, labels, samples);
+        addRequestSignals(subject.scope(), requests, coveredSeconds, labels, samples);
       }
-      CumulativeHistogram latency = totals.latency().get(service);
+      CumulativeHistogram latency = totals.latency().get(subject);
       if (latency != null) {
-        addLatencySignals(latency, labels, samples);
+        addLatencySignals(subject.scope(), latency, labels, samples);
       }
     }
   }
 
-  private void addRequestSignals(
-      RequestIncrease requests, double coveredSeconds, Labels labels, List<Sample> samples) {
+  private Labels labelsFor(Subject subject) {
+    if (subject.scope() == Subject.Scope.SERVICE) {
+      return labeler.labelsFor(subject.name());
+    }
+    return Labels.of("instance", target.name(), subject.scope().label(), subject.name());
+  }
+
+  private static void addRequestSignals(Subject.Scope scope, RequestIncrease requests,
+      double coveredSeconds, Labels labels, List<Sample> samples) {
     samples.add(
         Sample.gauge(
-            WINDOW_REQUESTS,
+            signalName(scope, "window_requests"),
             "Requests counted in the window, from counter increases between scrapes.",
             requests.requests(),
             labels));
     if (coveredSeconds > 0) {
       samples.add(
           Sample.gauge(
-              REQUESTS_PER_SECOND,
+              signalName(scope, "requests_per_second"),
               "Requests per second over the window.",
               requests.requests() / coveredSeconds,
               labels));
@@ -176,22 +216,28 @@ public final class TraefikSignals {
     if (requests.requests() > 0) {
       samples.add(
           Sample.gauge(
-              ERROR_RATIO,
+              signalName(scope, "error_ratio"),
               "Share of requests in the window that failed with a server error (5xx).",
               requests.serverErrors() / requests.requests(),
               labels));
+      new TreeMap<>(requests.byCodeClass()).forEach((codeClass, count) -> samples.add(
+          Sample.gauge(
+              signalName(scope, "code_class_ratio"),
+              "Share of requests in the window answered with an HTTP status of the class.",
+              count / requests.requests(),
+              labels.with("code_class", codeClass))));
     }
   }
 
   private static void addLatencySignals(
-      CumulativeHistogram latency, Labels labels, List<Sample> samples) {
+      Subject.Scope scope, CumulativeHistogram latency, Labels labels, List<Sample> samples) {
     QUANTILES.forEach(
         (label, q) -> {
           OptionalDouble value = latency.quantile(q);
           if (value.isPresent()) {
             samples.add(
                 Sample.gauge(
-                    LATENCY,
+                    signalName(scope, "latency_seconds"),
                     "Request duration quantile over the window, websocket requests excluded.",
                     value.getAsDouble(),
                     labels.with("quantile", label)));
@@ -209,5 +255,75 @@ public final class TraefikSignals {
                         "Open connections per entry point (v3 TCP connections, v2 HTTP requests).",
                         value,
                         Labels.of("instance", target.name(), "entrypoint", entrypoint))));
+  }
+
+  /**
+   * Adds backend health by application and server URL. The application comes from the service
+   * name without its provider ({@code odoo-tenant42@docker} gives {@code odoo-tenant42}), or, when
+   * Traefik v3 shows a hash instead, from the backend inventory by the URL's host and port. So the
+   * series of one backend keep their identity across v2, v3 and a changed hash.
+   */
+  private void addBackendHealth(TraefikReading reading, List<Sample> samples) {
+    Labels instance = Labels.of("instance", target.name());
+    samples.add(Sample.gauge(BACKEND_HEALTH_EXPOSED,
+        "1 when the target exposes traefik_service_server_up, which exists only for services with"
+            + " a health check; 0 means backend health is unknown",
+        reading.serversUp().isPresent() ? 1 : 0, instance));
+    if (reading.serversUp().isEmpty()) {
+      return;
+    }
+    Map<String, int[]> byApplication = new TreeMap<>();
+    Map<Labels, Boolean> servers = new TreeMap<>();
+    for (TraefikReading.ServerUp server : reading.serversUp().get()) {
+      String application = inventory.application(server.service(), server.url());
+      servers.merge(instance.with("application", application).with("url", server.url()),
+          server.up(), Boolean::logicalOr);
+    }
+    servers.forEach((labels, up) -> {
+      samples.add(Sample.gauge(BACKEND_SERVER_UP, "1 when the backend server passes its health"
+          + " check", up ? 1 : 0, labels));
+      int[] counts = byApplication.computeIfAbsent(labels.get("application"), a -> new int[2]);
+      counts[0]++;
+      counts[1] += up ? 1 : 0;
+    });
+    byApplication.forEach((application, counts) -> {
+      Labels labels = instance.with("application", application);
+      samples.add(Sample.gauge(BACKEND_SERVERS, "Backend servers with a health check", counts[0],
+          labels));
+      samples.add(Sample.gauge(BACKEND_SERVERS_UP, "Backend servers that pass their health check",
+          counts[1], labels));
+    });
+  }
+
+  // NOTE: Traefik can hold two certificates with the same names during a renewal. The later
+  // expiry is reported, which hides an old certificate that some router still serves.
+  private void addCertificates(TraefikReading reading, Instant now, List<Sample> samples) {
+    Map<Labels, Double> latest = new TreeMap<>();
+    for (TraefikReading.Certificate certificate : reading.certificates()) {
+      Labels labels = Labels.of("instance", target.name(), "cn", certificate.commonName(), "sans",
+          certificate.sans());
+      latest.merge(labels, certificate.notAfterSeconds(), Math::max);
+    }
+    double nowSeconds = now.toEpochMilli() / 1000.0;
+    latest.forEach((labels, notAfter) -> samples.add(Sample.gauge(CERTIFICATE_EXPIRY,
+        "Seconds until the certificate expires (days left times 86400); negative once expired",
+        notAfter - nowSeconds, labels)));
+  }
+
+  private void addReloads(TraefikReading.Reloads reloads, Instant now, List<Sample> samples) {
+    Labels instance = Labels.of("instance", target.name());
+    reloads.reloads().ifPresent(count -> samples.add(Sample.counter(RELOADS,
+        "Dynamic configuration reloads", count, instance)));
+    reloads.failures().ifPresent(count -> samples.add(Sample.counter(RELOAD_FAILURES,
+        "Failed dynamic configuration reloads (Traefik v2 only)", count, instance)));
+    double nowSeconds = now.toEpochMilli() / 1000.0;
+    OptionalDouble success = reloads.lastSuccessSeconds();
+    success.ifPresent(at -> samples.add(Sample.gauge(LAST_RELOAD_SUCCESS_AGE,
+        "Seconds since the last successful configuration reload", Math.max(0, nowSeconds - at),
+        instance)));
+    reloads.lastFailureSeconds().ifPresent(failedAt -> samples.add(Sample.gauge(
+        LAST_RELOAD_FAILED,
+        "1 when the latest configuration reload failed (Traefik v2 only)",
+        failedAt > 0 && failedAt > success.orElse(0) ? 1 : 0, instance)));
   }
 }

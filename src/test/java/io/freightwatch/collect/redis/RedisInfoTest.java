@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** INFO replies whose fields differ by Redis version, fork and replication state. */
 class RedisInfoTest {
 
-  private static final String REDIS_74_PRIMARY =
+  static final String REDIS_74_PRIMARY =
       crlf(
           "# Server",
           "redis_version:7.4.1",
@@ -28,12 +28,12 @@ class RedisInfoTest {
           "db0:keys=1500,expires=200,avg_ttl=36000,subexpiry=3",
           "db2:keys=10,expires=0,avg_ttl=0,subexpiry=0");
 
-  private static final String DRAGONFLY_KEYSPACE =
+  static final String DRAGONFLY_KEYSPACE =
       crlf(
           "# Keyspace",
           "db0:keys=55660,expires=0,hits=602214,misses=55680,hit_ratio=1.07,avg_ttl=-1");
 
-  private static final String NEVER_SYNCED_REPLICA =
+  static final String NEVER_SYNCED_REPLICA =
       crlf(
           "# Server",
           "uptime_in_seconds:900",
@@ -50,7 +50,7 @@ class RedisInfoTest {
           "master_link_down_since_seconds:-1",
           "connected_slaves:0");
 
-  private static final String OLD_NEVER_SYNCED_REPLICA =
+  static final String OLD_NEVER_SYNCED_REPLICA =
       String.join(
           "\n",
           "uptime_in_seconds:900",
@@ -58,10 +58,10 @@ class RedisInfoTest {
           "master_link_status:down",
           "master_link_down_since_seconds:1741600795");
 
-  private static final String WRAPPED_REPLICA =
+  static final String WRAPPED_REPLICA =
       crlf("role:slave", "master_link_status:up", "master_last_io_seconds_ago:18446744073");
 
-  private static final String WRAPPED_PRIMARY =
+  static final String WRAPPED_PRIMARY =
       crlf(
           "# Replication",
           "role:master",

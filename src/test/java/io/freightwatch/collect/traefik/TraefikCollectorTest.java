@@ -272,7 +272,7 @@ class TraefikCollectorTest {
                 samples ->
                     test.verify(
                         () -> {
-                          assertThat(samples)
+                          assertThat(TraefikSignalsTest.requestAndConnectionSignals(samples))
                               .extracting(Sample::name, Sample::labels, Sample::value)
                               .containsExactly(
                                   org.assertj.core.groups.Tuple.tuple(
@@ -332,7 +332,7 @@ class TraefikCollectorTest {
 
   private static void checkBaseline(List<Sample> baseline) {
     // Only gauges are known after the first scrape; every counter is a baseline.
-    assertThat(baseline)
+    assertThat(TraefikSignalsTest.requestAndConnectionSignals(baseline))
         .extracting(Sample::name, Sample::labels, Sample::value)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
@@ -361,7 +361,16 @@ class TraefikCollectorTest {
         .isCloseTo(0.51, within(1e-9));
     assertThat(value(samples, TraefikSignals.LATENCY, service.with("quantile", "0.99")))
         .isCloseTo(4.71975, within(1e-9));
-    assertThat(samples).hasSize(7);
+    String classRatio = TraefikSignals.signalName(Subject.Scope.SERVICE, "code_class_ratio");
+    assertThat(value(samples, classRatio, service.with("code_class", "2xx")))
+        .isCloseTo(1100.0 / 1138, within(1e-12));
+    assertThat(value(samples, classRatio, service.with("code_class", "5xx")))
+        .isCloseTo(18.0 / 1138, within(1e-12));
+    assertThat(value(samples, classRatio, service.with("code_class", "1xx")))
+        .isCloseTo(20.0 / 1138, within(1e-12));
+    assertThat(value(samples, TraefikSignals.BACKEND_HEALTH_EXPOSED, Labels.of("instance", "edge")))
+        .isZero();
+    assertThat(samples).hasSize(11);
   }
 
   // ---- server and scrape steps
