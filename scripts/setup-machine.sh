@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Freightwatch's build, tests and lab need on Debian or Ubuntu, and only what is
 # missing: a JDK 17 (or newer), Maven, the PostgreSQL server programs (13 or newer) with
-# pg_stat_statements, redis-server, prometheus-alertmanager, prometheus and chromium. Safe to run
-# again: it installs nothing when all is there.
+# pg_stat_statements, redis-server, prometheus-alertmanager, promtool, prometheus and chromium.
+# Safe to run again: it installs nothing when all is there.
 #
 # The lab starts its own PostgreSQL and Redis processes. This script never starts, stops or
 # reconfigures the distribution's services: while it installs, a policy-rc.d that denies every
@@ -63,6 +63,11 @@ command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || pac
 # loopback port with their own configuration. The package's own service is never started here.
 [[ -x /usr/bin/prometheus-alertmanager ]] || packages+=(prometheus-alertmanager)
 
+# promtool, from Debian's prometheus package: the tests check the exported Prometheus rule files
+# with it and run `promtool test rules` beside the agent's own evaluator. The package also ships
+# a prometheus service, which the policy-rc.d below keeps from starting.
+command -v promtool >/dev/null 2>&1 || [[ -x /usr/bin/promtool ]] || packages+=(prometheus)
+
 # Benchmark 3 (bench/side-by-side.sh) runs Debian's PostgreSQL and Redis exporters next to the
 # agent on the same lab. Only their programs are used: the policy-rc.d below keeps their systemd
 # services from starting during installation, and the benchmark starts its own processes.
@@ -86,8 +91,8 @@ command -v curl >/dev/null 2>&1 || packages+=(curl)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 
 if [[ ${#packages[@]} -eq 0 && "$need_jdk" -eq 0 ]]; then
-  log "nothing to install: JDK, Maven, PostgreSQL, redis-server, Alertmanager, exporters,"
-  log "Prometheus, Chromium and curl are present"
+  log "nothing to install: JDK, Maven, PostgreSQL, redis-server, Alertmanager, promtool,"
+  log "exporters, Prometheus, Chromium and curl are present"
   exit 0
 fi
 

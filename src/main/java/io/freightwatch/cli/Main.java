@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Business-aware monitoring and alerting agent for Odoo logistics estates.",
-    subcommands = {RunCommand.class, CheckCommand.class, OnceCommand.class})
+    subcommands = {RunCommand.class, CheckCommand.class, OnceCommand.class, RulesCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code of a command that found the configuration invalid. */

@@ -61,6 +61,7 @@ final class RunCommand implements Callable<Integer> {
       vertx.close();
       return 1;
     }
+    agent.reloadOnSighup();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping agent");

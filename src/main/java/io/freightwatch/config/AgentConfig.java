@@ -19,6 +19,11 @@ import java.util.Optional;
  * @param receivers notification receivers
  * @param routing notification routing tree and fallback receiver
  * @param export signal exports (OTLP, Azure Monitor)
+ * @param calendar operational calendar: time zones, cutoffs, holidays, maintenance windows
+ * @param dependencies which tenants and processes depend on which infrastructure component
+ * @param silences silences from the configuration file
+ * @param apiToken bearer token that write requests of the HTTP API must present; {@link
+ *     Secret#NONE} disables those requests
  */
 public record AgentConfig(
     Path file,
@@ -30,7 +35,11 @@ public record AgentConfig(
     Rules rules,
     List<ReceiverConfig> receivers,
     NotifyConfig routing,
-    ExportConfig export) {
+    ExportConfig export,
+    OperationalCalendar calendar,
+    DependencyMap dependencies,
+    List<SilenceSpec> silences,
+    Secret apiToken) {
 
   public AgentConfig {
     Objects.requireNonNull(file, "file");
@@ -43,13 +52,40 @@ public record AgentConfig(
     receivers = List.copyOf(receivers);
     Objects.requireNonNull(routing, "routing");
     Objects.requireNonNull(export, "export");
+    Objects.requireNonNull(calendar, "calendar");
+    Objects.requireNonNull(dependencies, "dependencies");
+    silences = List.copyOf(silences);
+    Objects.requireNonNull(apiToken, "apiToken");
+  }
+
+  /** Creates a configuration without calendar, dependency map, silences or API token. */
+  public AgentConfig(Path file, Agent agent, List<PostgresTarget> postgres, List<OdooTarget> odoo,
+      List<RedisTarget> redis, List<TraefikTarget> traefik, Rules rules,
+      List<ReceiverConfig> receivers, NotifyConfig routing, ExportConfig export) {
+    this(file, agent, postgres, odoo, redis, traefik, rules, receivers, routing, export,
+        OperationalCalendar.EMPTY, DependencyMap.EMPTY, List.of(), Secret.NONE);
   }
 
   /** Returns a copy with other rules, keeping everything else. */
   public AgentConfig withRules(List<RuleSpec> newRules) {
     return new AgentConfig(file, agent, postgres, odoo, redis, traefik,
-        new Rules(rules.directory(), rules.evaluationInterval(), newRules), receivers, routing,
-        export);
+        new Rules(rules.directory(), rules.evaluationInterval(), newRules, rules.slos(),
+            rules.reloadCheckInterval()), receivers, routing, export, calendar, dependencies,
+        silences, apiToken);
+  }
+
+  /** Returns a copy with other SLOs, keeping everything else. */
+  public AgentConfig withSlos(List<SloSpec> newSlos) {
+    return new AgentConfig(file, agent, postgres, odoo, redis, traefik,
+        new Rules(rules.directory(), rules.evaluationInterval(), rules.specs(), newSlos,
+            rules.reloadCheckInterval()), receivers, routing, export, calendar, dependencies,
+        silences, apiToken);
+  }
+
+  /** Returns a copy with another operational calendar. */
+  public AgentConfig withCalendar(OperationalCalendar newCalendar) {
+    return new AgentConfig(file, agent, postgres, odoo, redis, traefik, rules, receivers,
+        routing, export, newCalendar, dependencies, silences, apiToken);
   }
 
   /**
@@ -84,12 +120,22 @@ public record AgentConfig(
    * @param directory directory the rule files were read from, if any
    * @param evaluationInterval time between two evaluations of all rules
    * @param specs the rules
+   * @param slos service level objectives read from the same files
+   * @param reloadCheckInterval how often the rule files are checked for changes
    */
-  public record Rules(Optional<Path> directory, Duration evaluationInterval, List<RuleSpec> specs) {
+  public record Rules(Optional<Path> directory, Duration evaluationInterval, List<RuleSpec> specs,
+      List<SloSpec> slos, Duration reloadCheckInterval) {
     public Rules {
       Objects.requireNonNull(directory, "directory");
       Objects.requireNonNull(evaluationInterval, "evaluationInterval");
       specs = List.copyOf(specs);
+      slos = List.copyOf(slos);
+      Objects.requireNonNull(reloadCheckInterval, "reloadCheckInterval");
+    }
+
+    /** Creates rule settings without SLOs, checked for changes every 5 seconds. */
+    public Rules(Optional<Path> directory, Duration evaluationInterval, List<RuleSpec> specs) {
+      this(directory, evaluationInterval, specs, List.of(), Duration.ofSeconds(5));
     }
   }
 }

@@ -50,7 +50,8 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       problems.throwIfAny();
     }
-    root.allowOnly("agent", "targets", "rules", "notify", "export");
+    root.allowOnly("agent", "targets", "rules", "notify", "export", "calendar", "dependencies",
+        "silences", "api");
     SecretReader secrets = new SecretReader(environment, baseDirectory);
 
     AgentConfig.Agent agent = readAgent(root.section("agent"), baseDirectory);
@@ -60,9 +61,15 @@ public final class ConfigLoader {
     NotifyReader notify = new NotifyReader(secrets);
     notify.read(root.section("notify"));
     ExportConfig export = new ExportReader(secrets).read(root.section("export"));
+    OperationalCalendar calendar = new CalendarReader().read(root.section("calendar"));
+    DependencyMap dependencies = new DependencyReader().read(root.section("dependencies"),
+        targets.postgres(), targets.odoo());
+    List<SilenceSpec> silences = new SilenceReader().read(root.section("silences"));
+    Secret apiToken = readApiToken(root.section("api"), secrets);
     problems.throwIfAny();
     return new AgentConfig(absolute, agent, targets.postgres(), targets.odoo(), targets.redis(),
-        targets.traefik(), rules, notify.receivers(), notify.notifyConfig(), export);
+        targets.traefik(), rules, notify.receivers(), notify.notifyConfig(), export, calendar,
+        dependencies, silences, apiToken);
   }
 
   private AgentConfig.Agent readAgent(YamlNode node, Path baseDirectory) {
@@ -104,24 +111,48 @@ public final class ConfigLoader {
   }
 
   private AgentConfig.Rules readRules(YamlNode node, Path baseDirectory, Problems problems) {
-    node.allowOnly("directory", "evaluation_interval");
+    node.allowOnly("directory", "evaluation_interval", "reload_check_interval");
     Duration interval = node.positiveDuration("evaluation_interval", DEFAULT_INTERVAL);
+    Duration reloadCheck = node.positiveDuration("reload_check_interval", Duration.ofSeconds(5));
     Optional<String> directoryText = node.string("directory");
     if (directoryText.isEmpty()) {
-      return new AgentConfig.Rules(Optional.empty(), interval, List.of());
+      return new AgentConfig.Rules(Optional.empty(), interval, List.of(), List.of(), reloadCheck);
     }
     Path directory = baseDirectory.resolve(directoryText.get()).normalize();
     if (!Files.isDirectory(directory)) {
       node.get("directory").ifPresent(n -> n.problem("got \"" + directoryText.get()
           + "\"; no such directory (resolved to " + directory + "); point it at the rule files"));
-      return new AgentConfig.Rules(Optional.of(directory), interval, List.of());
+      return new AgentConfig.Rules(Optional.of(directory), interval, List.of(), List.of(),
+          reloadCheck);
     }
-    List<RuleSpec> specs = new RuleFileReader().readDirectory(directory, baseDirectory, problems);
-    if (specs.isEmpty() && problems.isEmpty()) {
+    RuleSet set = new RuleFileReader().readRuleSet(directory, baseDirectory, problems);
+    if (set.rules().isEmpty() && set.slos().isEmpty() && problems.isEmpty()) {
       node.get("directory").ifPresent(n -> n.problem("got \"" + directoryText.get()
           + "\"; the directory holds no *.yaml or *.yml rule file; add rules or remove the key"));
     }
-    return new AgentConfig.Rules(Optional.of(directory), interval, specs);
+    return new AgentConfig.Rules(Optional.of(directory), interval, set.rules(), set.slos(),
+        reloadCheck);
+  }
+
+  private static Secret readApiToken(YamlNode node, SecretReader secrets) {
+    node.allowOnly("token");
+    Optional<YamlNode> tokenNode = node.get("token");
+    if (tokenNode.isEmpty()) {
+      return Secret.NONE;
+    }
+    String text = tokenNode.get().asString().orElse("");
+    if (!SecretReader.isReference(text)) {
+      tokenNode.get().problem("got a token written in the file; reference it instead, e.g."
+          + " token: ${env:FREIGHTWATCH_API_TOKEN} or ${file:/run/secrets/api-token}");
+      return Secret.NONE;
+    }
+    Secret token = secrets.read(tokenNode.get(), text).orElse(Secret.NONE);
+    if (!token.isEmpty() && token.reveal().length() < 16) {
+      tokenNode.get().problem("the referenced token has " + token.reveal().length()
+          + " characters; use at least 16 random characters");
+      return Secret.NONE;
+    }
+    return token;
   }
 
   /** Reads a mapping of label names to matcher specs ({@code value}, {@code =~re}, ...). */

@@ -16,7 +16,9 @@ import java.util.Optional;
 /**
  * The metric families the agent exports under the {@code freightwatch_} prefix, read from the
  * resource {@code io/freightwatch/signals.tsv}. Rule checks use it to reject a signal name the
- * agent never produces, and the documentation and tests compare it with {@code /metrics}.
+ * agent never produces, and the documentation and tests compare it with {@code /metrics}. Signals
+ * in {@code io/freightwatch/signals-planned.tsv} are accepted in rules too, but are not in
+ * {@link #entries()}: shipped rules read them before a collector exports them.
  */
 public final class SignalCatalogue {
 
@@ -24,12 +26,16 @@ public final class SignalCatalogue {
   public static final String PREFIX = "freightwatch_";
 
   private static final String RESOURCE = "/io/freightwatch/signals.tsv";
-  private static final SignalCatalogue INSTANCE = load();
+  private static final String PLANNED_RESOURCE = "/io/freightwatch/signals-planned.tsv";
+  private static final SignalCatalogue INSTANCE =
+      new SignalCatalogue(load(RESOURCE), load(PLANNED_RESOURCE));
 
   private final Map<String, Entry> entries;
+  private final Map<String, Entry> planned;
 
-  private SignalCatalogue(Map<String, Entry> entries) {
+  private SignalCatalogue(Map<String, Entry> entries, Map<String, Entry> planned) {
     this.entries = Collections.unmodifiableMap(entries);
+    this.planned = Collections.unmodifiableMap(planned);
   }
 
   public static SignalCatalogue get() {
@@ -50,9 +56,17 @@ public final class SignalCatalogue {
     return entries;
   }
 
-  /** Returns true when {@code name} is a known signal, or a signal outside the agent's prefix. */
+  /** Signals that rules may read although no collector exports them yet. */
+  public Map<String, Entry> planned() {
+    return planned;
+  }
+
+  /**
+   * Returns true when {@code name} is a known or planned signal, or a signal outside the agent's
+   * prefix.
+   */
   public boolean isKnown(String name) {
-    return !name.startsWith(PREFIX) || entries.containsKey(name);
+    return !name.startsWith(PREFIX) || entries.containsKey(name) || planned.containsKey(name);
   }
 
   /** Returns the known signal whose name is closest to {@code name}, for suggestions. */
@@ -69,11 +83,11 @@ public final class SignalCatalogue {
     return bestDistance <= 6 ? Optional.ofNullable(best) : Optional.empty();
   }
 
-  private static SignalCatalogue load() {
+  private static Map<String, Entry> load(String resource) {
     Map<String, Entry> entries = new LinkedHashMap<>();
-    try (InputStream in = SignalCatalogue.class.getResourceAsStream(RESOURCE)) {
+    try (InputStream in = SignalCatalogue.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("resource " + RESOURCE + " is missing from the jar");
+        throw new IllegalStateException("resource " + resource + " is missing from the jar");
       }
       BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       String line;
@@ -83,7 +97,7 @@ public final class SignalCatalogue {
         }
         String[] fields = line.split("\t", -1);
         if (fields.length != 4) {
-          throw new IllegalStateException(RESOURCE + ": expected 4 tab-separated fields: " + line);
+          throw new IllegalStateException(resource + ": expected 4 tab-separated fields: " + line);
         }
         List<String> labels = new ArrayList<>();
         for (String label : fields[2].split(",")) {
@@ -94,8 +108,8 @@ public final class SignalCatalogue {
         entries.put(fields[0], new Entry(fields[0], fields[1], List.copyOf(labels), fields[3]));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("reading " + RESOURCE + " failed", e);
+      throw new UncheckedIOException("reading " + resource + " failed", e);
     }
-    return new SignalCatalogue(entries);
+    return entries;
   }
 }

@@ -1,6 +1,9 @@
 package io.freightwatch.http;
 
+import io.freightwatch.config.Durations;
+import io.freightwatch.slo.SloStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,6 +33,17 @@ public record SloSummary(
     Objects.requireNonNull(window, "window");
     burnRates = List.copyOf(burnRates);
     Objects.requireNonNull(timeToExhaustion, "timeToExhaustion");
+  }
+
+  /** Returns the summary of an SLO engine status. */
+  public static SloSummary of(SloStatus status) {
+    List<BurnRate> burns = new ArrayList<>();
+    for (SloStatus.WindowBurn burn : status.windows()) {
+      burns.add(new BurnRate(Durations.format(burn.window()), burn.burnRate()));
+    }
+    return new SloSummary(status.spec().name(), status.spec().objective(),
+        status.spec().window().describe(), status.errorBudgetRemainingRatio(), burns,
+        status.timeToExhaustion());
   }
 
   /**

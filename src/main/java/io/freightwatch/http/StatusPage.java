@@ -438,6 +438,6 @@ public final class StatusPage {
       .bar span.ok{background:#2f9e5b}
       .bar span.warn{background:#d69e2e}
       .bar span.bad{background:#b3261e}
-      .burn{white-space:nowrap}
+      .burn,.budget{white-space:nowrap}
       """;
 }

@@ -30,13 +30,25 @@ final class AlertStateMachine {
   }
 
   private final Duration forDuration;
+  private final Duration keepFiringFor;
   private AlertState state;
+  private Instant keepFiringSince;
   private Instant activeSince;
   private Instant firingSince;
   private Instant resolvedAt;
 
   AlertStateMachine(Duration forDuration) {
+    this(forDuration, Duration.ZERO);
+  }
+
+  /**
+   * @param keepFiringFor how long a firing alert keeps firing after its condition cleared; it
+   *     resolves at the first evaluation at least this long after the condition first cleared,
+   *     as Prometheus' {@code keep_firing_for} does
+   */
+  AlertStateMachine(Duration forDuration, Duration keepFiringFor) {
     this.forDuration = forDuration;
+    this.keepFiringFor = keepFiringFor;
   }
 
   Transition observe(Observation observation, Instant now) {
@@ -44,6 +56,7 @@ final class AlertStateMachine {
       return Transition.NONE;
     }
     if (observation == Observation.HOLDS) {
+      keepFiringSince = null;
       if (state == null || state == AlertState.RESOLVED) {
         state = AlertState.PENDING;
         activeSince = now;
@@ -63,7 +76,16 @@ final class AlertStateMachine {
       state = null;
       return Transition.CANCELLED;
     }
+    if (state == AlertState.FIRING && !keepFiringFor.isZero()) {
+      if (keepFiringSince == null) {
+        keepFiringSince = now;
+      }
+      if (now.isBefore(keepFiringSince.plus(keepFiringFor))) {
+        return Transition.NONE;
+      }
+    }
     if (state == AlertState.FIRING) {
+      keepFiringSince = null;
       state = AlertState.RESOLVED;
       resolvedAt = now;
       return Transition.RESOLVED;

@@ -1,10 +1,15 @@
 package io.freightwatch.rules;
 
+import io.freightwatch.config.DependencyMap;
+import io.freightwatch.config.OperationalCalendar;
 import io.freightwatch.config.RuleSpec;
+import io.freightwatch.config.SloSpec;
 import io.freightwatch.config.SummaryTemplate;
+import io.freightwatch.slo.SloEngine;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import io.freightwatch.store.Series;
+import io.freightwatch.store.SeriesIndex;
 import io.freightwatch.store.SeriesStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,14 +21,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates every rule against the store and keeps the state of each alert. One alert exists per
- * rule and matching series. Must be used from the agent's event loop only.
+ * Evaluates every rule and SLO burn-rate tier against the store and keeps the state of each
+ * alert: one alert per rule and label set. After each evaluation the operational calendar,
+ * silences and dependency map decide which alerts are escalated, muted or grouped under an
+ * infrastructure alert, and only the rest reach receivers. Must be used from the agent's event
+ * loop only.
  */
 public final class RuleEngine {
 
@@ -33,17 +39,99 @@ public final class RuleEngine {
   private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
 
   private final SeriesStore store;
-  private final Map<String, CompiledRule> rules = new LinkedHashMap<>();
+  private final ConditionEvaluator evaluator;
+  private final Optional<SloEngine> slos;
+  private final Silences silences;
+  private final AlertContext context;
+  private Map<String, AlertRule> rules = new LinkedHashMap<>();
+  private final List<AlertInstance> retired = new ArrayList<>();
+  /** Label sets of freightwatch_alerts, reused so that the store compares them by identity. */
+  private final Map<String, Labels> alertSeriesLabels = new HashMap<>();
+  private Map<Labels, Integer> writtenCounts = Map.of();
 
+  /** Creates an engine without calendar, dependency map, silences or SLOs. */
   public RuleEngine(SeriesStore store, List<RuleSpec> specs) {
+    this(store, specs, OperationalCalendar.EMPTY, DependencyMap.EMPTY, new Silences(List.of()),
+        Optional.empty());
+  }
+
+  /**
+   * @param slos the SLO engine whose burn rates the burn-rate alerts read; the rule engine
+   *     updates it at the start of every evaluation
+   */
+  public RuleEngine(SeriesStore store, List<RuleSpec> specs, OperationalCalendar calendar,
+      DependencyMap dependencies, Silences silences, Optional<SloEngine> slos) {
     this.store = store;
-    for (RuleSpec spec : specs) {
-      rules.put(spec.name(), new CompiledRule(spec));
-    }
+    this.evaluator = new ConditionEvaluator(store);
+    this.slos = slos;
+    this.silences = silences;
+    this.context = new AlertContext(store, calendar, dependencies, silences);
+    replaceRules(specs);
+    slos.ifPresent(engine -> replaceSloRules(engine.specs()));
   }
 
   public List<RuleSpec> specs() {
-    return rules.values().stream().map(rule -> rule.spec).toList();
+    List<RuleSpec> specs = new ArrayList<>();
+    rules.values().forEach(rule -> {
+      if (rule instanceof CompiledRule compiled) {
+        specs.add(compiled.spec);
+      }
+    });
+    return specs;
+  }
+
+  public Silences silences() {
+    return silences;
+  }
+
+  /**
+   * Replaces the rules. Rules whose {@link RuleSpec#signature()} is unchanged keep their alerts'
+   * state; alerts of removed or changed rules resolve at the next evaluation.
+   */
+  public void replaceRules(List<RuleSpec> specs) {
+    Map<String, AlertRule> next = new LinkedHashMap<>();
+    for (RuleSpec spec : specs) {
+      AlertRule existing = rules.get(spec.name());
+      if (existing instanceof CompiledRule compiled
+          && compiled.spec.signature().equals(spec.signature())) {
+        next.put(spec.name(), existing);
+      } else {
+        next.put(spec.name(), new CompiledRule(spec));
+      }
+    }
+    rules.values().forEach(rule -> {
+      if (rule instanceof CompiledSlo slo) {
+        next.put(rule.name, slo);
+      }
+    });
+    retire(next);
+    rules = next;
+  }
+
+  /** Replaces the SLO burn-rate alerts after the SLO engine got new SLOs. */
+  public void replaceSloRules(List<SloSpec> specs) {
+    Map<String, AlertRule> next = new LinkedHashMap<>();
+    rules.values().forEach(rule -> {
+      if (rule instanceof CompiledRule) {
+        next.put(rule.name, rule);
+      }
+    });
+    for (SloSpec spec : specs) {
+      String name = SloAlerts.ALERT_NAME + ":" + spec.name();
+      AlertRule existing = rules.get(name);
+      if (existing instanceof CompiledSlo slo && slo.spec.signature().equals(spec.signature())) {
+        next.put(name, existing);
+      } else {
+        next.put(name, new CompiledSlo(spec));
+      }
+    }
+    retire(next);
+    rules = next;
+  }
+
+  /** Replaces the calendar and dependency map, as after a configuration reload. */
+  public void setContext(OperationalCalendar calendar, DependencyMap dependencies) {
+    context.set(calendar, dependencies);
   }
 
   /**
@@ -51,10 +139,31 @@ public final class RuleEngine {
    * ones first. Also writes the {@code freightwatch_alerts} series into the store.
    */
   public List<AlertEvent> evaluate(Instant now) {
-    List<AlertEvent> events = new ArrayList<>();
-    for (CompiledRule rule : rules.values()) {
-      rule.evaluate(now, events);
+    SeriesIndex index = evaluator.startEvaluation();
+    slos.ifPresent(engine -> engine.update(now, index));
+    silences.expire(now);
+    List<AlertInstance> active = new ArrayList<>();
+    for (AlertRule rule : rules.values()) {
+      rule.evaluate(now);
+      active.addAll(rule.instances.values());
     }
+    for (AlertInstance instance : retired) {
+      instance.lastTransition = instance.machine.observe(AlertStateMachine.Observation.CLEAR,
+          now);
+      active.add(instance);
+    }
+    retired.clear();
+    context.apply(active, now);
+    for (AlertRule rule : rules.values()) {
+      for (AlertInstance instance : rule.instances.values()) {
+        if (instance.isActive() && instance.needsRender(rule.readsOtherSignals())) {
+          instance.summary = instance.summaryPrefix + rule.render(instance)
+              + instance.summarySuffix;
+        }
+      }
+    }
+    List<AlertEvent> events = notifications(active);
+    rules.values().forEach(rule -> rule.instances.values().removeIf(i -> i.isExpired(now)));
     events.sort(Comparator.comparing(AlertEvent::kind));
     writeAlertSeries(now);
     return events;
@@ -63,115 +172,199 @@ public final class RuleEngine {
   /** Returns every pending, firing and recently resolved alert. */
   public List<Alert> alerts() {
     List<Alert> result = new ArrayList<>();
-    for (CompiledRule rule : rules.values()) {
-      for (Instance instance : rule.instances.values()) {
+    for (AlertRule rule : rules.values()) {
+      for (AlertInstance instance : rule.instances.values()) {
         instance.snapshot().ifPresent(result::add);
       }
     }
     return result;
   }
 
+  private void retire(Map<String, AlertRule> next) {
+    for (Map.Entry<String, AlertRule> entry : rules.entrySet()) {
+      if (next.get(entry.getKey()) != entry.getValue()) {
+        entry.getValue().instances.values().stream()
+            .filter(AlertInstance::isFiring)
+            .forEach(retired::add);
+      }
+    }
+  }
+
+  private List<AlertEvent> notifications(List<AlertInstance> instances) {
+    List<AlertEvent> events = new ArrayList<>();
+    for (AlertInstance instance : instances) {
+      if (instance.lastTransition == AlertStateMachine.Transition.FIRED) {
+        LOG.info("alert firing rule={} fingerprint={} value={} muted_by={} summary=\"{}\"",
+            instance.rule, instance.fingerprint, SummaryTemplate.formatNumber(instance.value),
+            instance.mutedBy.orElse("none"), instance.summary);
+      }
+      if (instance.isFiring() && instance.mutedBy.isEmpty()) {
+        if (!instance.notified || instance.notifiedSeverity != instance.severity) {
+          instance.notified = true;
+          instance.notifiedSeverity = instance.severity;
+          events.add(new AlertEvent(AlertEvent.Kind.FIRING, instance.snapshot().orElseThrow()));
+        }
+      } else if (instance.lastTransition == AlertStateMachine.Transition.RESOLVED) {
+        LOG.info("alert resolved rule={} fingerprint={}", instance.rule, instance.fingerprint);
+        if (instance.notified) {
+          instance.notified = false;
+          events.add(new AlertEvent(AlertEvent.Kind.RESOLVED,
+              instance.snapshot().orElseThrow()));
+        }
+      }
+    }
+    return events;
+  }
+
   private void writeAlertSeries(Instant now) {
-    Map<Labels, Integer> counts = new TreeMap<>();
-    for (Alert alert : alerts()) {
-      Labels key = Labels.of("alertname", alert.rule(), "state", alert.state().apiName(),
-          "severity", alert.labels().get("severity"), "domain", alert.labels().get("domain"),
-          "tenant", alert.labels().get("tenant"));
-      counts.merge(key, 1, Integer::sum);
+    Map<Labels, Integer> counts = new HashMap<>();
+    for (AlertRule rule : rules.values()) {
+      for (AlertInstance instance : rule.instances.values()) {
+        Optional<AlertState> state = instance.machine.state();
+        if (state.isEmpty()) {
+          continue;
+        }
+        Labels labels = instance.labels();
+        String severity = labels.get("severity");
+        String domain = labels.get("domain");
+        String tenant = labels.get("tenant");
+        String muted = Boolean.toString(instance.mutedBy.isPresent());
+        String text = instance.rule + '\n' + state.get().apiName() + '\n' + severity + '\n'
+            + domain + '\n' + tenant + '\n' + muted;
+        Labels key = alertSeriesLabels.computeIfAbsent(text, t -> Labels.of("alertname",
+            instance.rule, "state", state.get().apiName(), "severity", severity, "domain",
+            domain, "tenant", tenant, "muted", muted));
+        counts.merge(key, 1, Integer::sum);
+      }
+    }
+    if (counts.equals(writtenCounts)) {
+      // Unchanged series keep their latest values; rewriting them every cycle costs time.
+      return;
+    }
+    writtenCounts = counts;
+    if (alertSeriesLabels.size() > 10_000) {
+      alertSeriesLabels.clear();
     }
     List<Sample> samples = new ArrayList<>();
     counts.forEach((labels, count) -> samples.add(Sample.gauge("freightwatch_alerts",
-        "Alerts per rule, state, severity, domain and tenant.", count, labels)));
+        "Alerts per rule, state, severity, domain, tenant and whether they are muted.", count,
+        labels)));
     store.applyScrape("rules", samples, now);
   }
 
-  /** A rule with the state of its alerts. */
-  private final class CompiledRule {
+  /** A source of alerts: a rule or an SLO, with the state of its alerts. */
+  abstract static class AlertRule {
+    final String name;
+    final Map<Labels, AlertInstance> instances = new HashMap<>();
+
+    AlertRule(String name) {
+      this.name = name;
+    }
+
+    abstract Map<Labels, ConditionEvaluator.Result> results(Instant now);
+
+    /** Returns a new alert for {@code labels}, or empty when the rule does not apply to them. */
+    abstract Optional<AlertInstance> newInstance(Labels labels, Instant now);
+
+    abstract String render(AlertInstance instance);
+
+    /** Returns whether the summary reads other series, so it can change while the value stays. */
+    boolean readsOtherSignals() {
+      return true;
+    }
+
+    void evaluate(Instant now) {
+      Map<Labels, ConditionEvaluator.Result> results = results(now);
+      for (Map.Entry<Labels, ConditionEvaluator.Result> entry : results.entrySet()) {
+        ConditionEvaluator.Result result = entry.getValue();
+        AlertInstance instance = instances.get(entry.getKey());
+        if (instance == null) {
+          if (!result.holds()) {
+            continue;
+          }
+          Optional<AlertInstance> created = newInstance(entry.getKey(), now);
+          if (created.isEmpty()) {
+            continue;
+          }
+          instance = created.get();
+          instances.put(entry.getKey(), instance);
+        }
+        // A clearing value is not stored: a resolved alert keeps the value and text it fired with.
+        if (!Double.isNaN(result.value())
+            && result.observation() != AlertStateMachine.Observation.CLEAR) {
+          instance.value = result.value();
+        }
+        instance.lastTransition = instance.machine.observe(result.observation(), now);
+      }
+      Iterator<AlertInstance> iterator = instances.values().iterator();
+      while (iterator.hasNext()) {
+        AlertInstance instance = iterator.next();
+        if (!results.containsKey(instance.resultLabels)) {
+          // The series is gone: its condition no longer holds.
+          instance.lastTransition =
+              instance.machine.observe(AlertStateMachine.Observation.CLEAR, now);
+        }
+      }
+    }
+  }
+
+  /** A rule from a rule file. */
+  private final class CompiledRule extends AlertRule {
     private final RuleSpec spec;
-    private final Map<Labels, Instance> instances = new HashMap<>();
 
     CompiledRule(RuleSpec spec) {
+      super(spec.name());
       this.spec = spec;
     }
 
-    void evaluate(Instant now, List<AlertEvent> events) {
-      Map<Labels, Boolean> seen = new HashMap<>();
-      for (Series series : store.select(spec.signal(), spec.matchers())) {
-        OptionalDouble value = valueOf(series, now);
-        AlertStateMachine.Observation observation;
-        if (series.isStale() || value.isEmpty()) {
-          observation = AlertStateMachine.Observation.UNKNOWN;
-        } else if (spec.comparison().test(value.getAsDouble(), spec.threshold())) {
-          observation = AlertStateMachine.Observation.HOLDS;
-        } else {
-          observation = AlertStateMachine.Observation.CLEAR;
-        }
-        seen.put(series.labels(), Boolean.TRUE);
-        Instance instance = instances.get(series.labels());
-        if (instance == null) {
-          if (observation != AlertStateMachine.Observation.HOLDS) {
-            continue;
-          }
-          instance = new Instance(spec, series.labels());
-          instances.put(series.labels(), instance);
-        }
-        // A clearing value is not stored: a resolved alert keeps the value and text it fired with.
-        if (value.isPresent() && observation != AlertStateMachine.Observation.CLEAR) {
-          instance.value = value.getAsDouble();
-        }
-        apply(instance, instance.machine.observe(observation, now), now, events);
+    @Override
+    Map<Labels, ConditionEvaluator.Result> results(Instant now) {
+      Map<Labels, ConditionEvaluator.Result> results = evaluator.evaluate(spec.condition(), now,
+          this::thresholdFor, instances::containsKey);
+      if (!spec.overrides().isEmpty()) {
+        results.keySet().removeIf(labels -> spec.overrideFor(labels)
+            .map(RuleSpec.Override::disabled).orElse(false));
       }
-      Iterator<Instance> iterator = instances.values().iterator();
-      while (iterator.hasNext()) {
-        Instance instance = iterator.next();
-        if (!seen.containsKey(instance.seriesLabels)) {
-          // The series is gone: its condition no longer holds.
-          apply(instance, instance.machine.observe(AlertStateMachine.Observation.CLEAR, now), now,
-              events);
-        }
-        if (instance.isExpired(now)) {
-          iterator.remove();
-        }
-      }
+      return results;
     }
 
-    private OptionalDouble valueOf(Series series, Instant now) {
-      return switch (spec.function()) {
-        case VALUE -> Double.isNaN(series.latestValue())
-            ? OptionalDouble.empty() : OptionalDouble.of(series.latestValue());
-        case INCREASE -> series.increase(now, spec.window());
-        case RATE -> series.rate(now, spec.window());
-      };
+    /** Returns the condition's threshold, or the first matching override's. */
+    private double thresholdFor(Labels labels) {
+      return spec.overrideFor(labels)
+          .filter(o -> !Double.isNaN(o.threshold()))
+          .map(RuleSpec.Override::threshold)
+          .orElse(ConditionEvaluator.thresholdOf(spec.condition()));
     }
 
-    private void apply(Instance instance, AlertStateMachine.Transition transition, Instant now,
-        List<AlertEvent> events) {
-      if (instance.machine.state().filter(s -> s != AlertState.RESOLVED).isPresent()) {
-        instance.summary = renderSummary(instance);
-      }
-      switch (transition) {
-        case FIRED -> {
-          Alert alert = instance.snapshot().orElseThrow();
-          LOG.info("alert firing rule={} fingerprint={} value={} summary=\"{}\"", spec.name(),
-              alert.fingerprint(), SummaryTemplate.formatNumber(alert.value()), alert.summary());
-          events.add(new AlertEvent(AlertEvent.Kind.FIRING, alert));
-        }
-        case RESOLVED -> {
-          Alert alert = instance.snapshot().orElseThrow();
-          LOG.info("alert resolved rule={} fingerprint={}", spec.name(), alert.fingerprint());
-          events.add(new AlertEvent(AlertEvent.Kind.RESOLVED, alert));
-        }
-        case CANCELLED, STARTED_PENDING, NONE -> {
-          // Pending alerts are visible in the API only; receivers hear about firing ones.
-        }
-      }
+    @Override
+    Optional<AlertInstance> newInstance(Labels labels, Instant now) {
+      Optional<RuleSpec.Override> override = spec.overrideFor(labels);
+      RuleSpec.Severity severity = override.flatMap(RuleSpec.Override::severity)
+          .orElse(spec.impact().severity());
+      Duration forDuration = override.flatMap(RuleSpec.Override::forDuration)
+          .orElse(spec.forDuration());
+      Labels identity = labels
+          .withAll(Labels.of(spec.labels()))
+          .with("alertname", spec.name())
+          .with("severity", severity.yamlName())
+          .with("domain", spec.impact().domain().yamlName())
+          .with("owner", spec.impact().owner())
+          .with("customer_facing", Boolean.toString(spec.impact().customerFacing()));
+      return Optional.of(new AlertInstance(spec.name(), labels, identity, spec.impact(), severity,
+          forDuration, spec.keepFiringFor(), context.isQuiet(identity, spec.impact(), now)));
     }
 
-    private String renderSummary(Instance instance) {
+    @Override
+    boolean readsOtherSignals() {
+      return !spec.impact().summary().signals().isEmpty();
+    }
+
+    @Override
+    String render(AlertInstance instance) {
       return spec.impact().summary().render(new SummaryTemplate.Values() {
         @Override
         public String label(String name) {
-          return instance.alertLabels.get(name);
+          return instance.labels().get(name);
         }
 
         @Override
@@ -181,14 +374,47 @@ public final class RuleEngine {
 
         @Override
         public double threshold() {
-          return spec.threshold();
+          return thresholdFor(instance.resultLabels);
         }
 
         @Override
         public double signal(String name) {
-          return relatedValue(name, instance.seriesLabels);
+          return relatedValue(name, instance.resultLabels);
         }
       });
+    }
+  }
+
+  /** The burn-rate alerts of one SLO, one alert per tier name. */
+  private final class CompiledSlo extends AlertRule {
+    private final SloSpec spec;
+
+    CompiledSlo(SloSpec spec) {
+      super(SloAlerts.ALERT_NAME + ":" + spec.name());
+      this.spec = spec;
+    }
+
+    @Override
+    Map<Labels, ConditionEvaluator.Result> results(Instant now) {
+      return slos.flatMap(engine -> engine.status(spec.name()))
+          .map(SloAlerts::results)
+          .orElse(Map.of());
+    }
+
+    @Override
+    Optional<AlertInstance> newInstance(Labels labels, Instant now) {
+      RuleSpec.Severity severity = SloAlerts.severityOf(spec, labels.get("tier"));
+      Labels identity = SloAlerts.identity(spec, labels, severity);
+      return Optional.of(new AlertInstance(SloAlerts.ALERT_NAME, labels, identity, spec.impact(),
+          severity, Duration.ZERO, Duration.ZERO, context.isQuiet(identity, spec.impact(), now)));
+    }
+
+    @Override
+    String render(AlertInstance instance) {
+      return slos.flatMap(engine -> engine.status(spec.name()))
+          .map(status -> SloAlerts.summary(status, instance.resultLabels.get("tier"),
+              instance.labels()))
+          .orElse(instance.summary);
     }
   }
 
@@ -217,55 +443,5 @@ public final class RuleEngine {
       }
     }
     return best == null ? Double.NaN : best.latestValue();
-  }
-
-  /** One alert: a rule applied to one series. */
-  private static final class Instance {
-    private final RuleSpec spec;
-    private final Labels seriesLabels;
-    private final Labels alertLabels;
-    private final String fingerprint;
-    private final AlertStateMachine machine;
-    private double value = Double.NaN;
-    private String summary = "";
-
-    Instance(RuleSpec spec, Labels seriesLabels) {
-      this.spec = spec;
-      this.seriesLabels = seriesLabels;
-      this.alertLabels = seriesLabels
-          .withAll(Labels.of(spec.labels()))
-          .with("alertname", spec.name())
-          .with("severity", spec.impact().severity().yamlName())
-          .with("domain", spec.impact().domain().yamlName())
-          .with("owner", spec.impact().owner())
-          .with("customer_facing", Boolean.toString(spec.impact().customerFacing()));
-      this.fingerprint = Fingerprints.of(alertLabels);
-      this.machine = new AlertStateMachine(spec.forDuration());
-    }
-
-    boolean isExpired(Instant now) {
-      Optional<AlertState> state = machine.state();
-      if (state.isEmpty()) {
-        return true;
-      }
-      return state.get() == AlertState.RESOLVED
-          && machine.resolvedAt().orElseThrow().plus(RESOLVED_RETENTION).isBefore(now);
-    }
-
-    Optional<Alert> snapshot() {
-      return machine.state().map(state -> {
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("summary", summary);
-        annotations.put("runbook", spec.impact().runbook());
-        if (!spec.impact().dashboard().isEmpty()) {
-          annotations.put("dashboard", spec.impact().dashboard());
-        }
-        if (!spec.impact().process().isEmpty()) {
-          annotations.put("process", spec.impact().process());
-        }
-        return new Alert(fingerprint, spec.name(), alertLabels, annotations, state, value,
-            machine.activeSince(), machine.firingSince(), machine.resolvedAt());
-      });
-    }
   }
 }

@@ -98,6 +98,9 @@ public final class Labels implements Comparable<Labels> {
 
   @Override
   public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
     return other instanceof Labels labels && hash == labels.hash && values.equals(labels.values);
   }
 

@@ -103,6 +103,61 @@ public final class Series {
     return increase.isPresent() ? OptionalDouble.of(increase.getAsDouble() / seconds) : increase;
   }
 
+  /**
+   * Visits the samples with a time in {@code [from, to]}, oldest first. NaN samples are included,
+   * so that callers decide how to treat an unknown value.
+   */
+  public void forEachSample(Instant from, Instant to, SampleVisitor visitor) {
+    long fromMillis = from.toEpochMilli();
+    long toMillis = to.toEpochMilli();
+    for (int i = firstIndexAtOrAfter(fromMillis); i < history.size(); i++) {
+      long time = history.timeAt(i);
+      if (time > toMillis) {
+        break;
+      }
+      visitor.accept(time, history.valueAt(i));
+    }
+  }
+
+  /**
+   * Returns the latest value at or before {@code time} that is at most {@code lookback} older
+   * than it, as a PromQL instant selector (or {@code offset}) would pick it; empty when there is
+   * none or it is NaN.
+   */
+  public OptionalDouble valueAt(Instant time, Duration lookback) {
+    long at = time.toEpochMilli();
+    int after = firstIndexAtOrAfter(at + 1);
+    if (after == 0) {
+      return OptionalDouble.empty();
+    }
+    long sampleTime = history.timeAt(after - 1);
+    double value = history.valueAt(after - 1);
+    if (at - sampleTime > lookback.toMillis() || Double.isNaN(value)) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(value);
+  }
+
+  /** Receives one sample: its time in epoch milliseconds and its value. */
+  @FunctionalInterface
+  public interface SampleVisitor {
+    void accept(long timeMillis, double value);
+  }
+
+  private int firstIndexAtOrAfter(long millis) {
+    int low = 0;
+    int high = history.size();
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      if (history.timeAt(middle) < millis) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return low;
+  }
+
   String owner() {
     return owner;
   }

@@ -24,6 +24,7 @@ public final class SeriesStore {
   private final Map<SeriesKey, Series> series = new HashMap<>();
   private final Map<String, Set<SeriesKey>> byOwner = new HashMap<>();
   private final Map<String, List<Series>> byName = new HashMap<>();
+  private long version;
 
   /**
    * @param retention how far back history is kept; windows longer than this see fewer samples
@@ -34,6 +35,14 @@ public final class SeriesStore {
 
   public Duration retention() {
     return retention;
+  }
+
+  /**
+   * Returns a number that changes whenever a series is added or removed or becomes present or
+   * absent, so that an index of the store can tell when it must be rebuilt.
+   */
+  public long version() {
+    return version;
   }
 
   /**
@@ -49,6 +58,7 @@ public final class SeriesStore {
       SeriesKey key = sample.key();
       Series existing = series.get(key);
       if (existing == null) {
+        version++;
         existing = new Series(key, sample.type(), sample.help(), owner);
         series.put(key, existing);
         byName.computeIfAbsent(key.name(), n -> new ArrayList<>()).add(existing);
@@ -56,12 +66,16 @@ public final class SeriesStore {
         // Two targets produced the same series. The later write wins and takes ownership, so
         // that the failure of the first target does not mark the other's data stale.
         byOwner.getOrDefault(existing.owner(), new HashSet<>()).remove(key);
+        version++;
         Series moved = new Series(key, sample.type(), sample.help(), owner);
         replace(existing, moved);
         existing = moved;
       }
       if (!existing.history().isEmpty() && existing.history().latestTime() >= millis) {
         continue;
+      }
+      if (!existing.isPresent()) {
+        version++;
       }
       existing.update(sample.type(), sample.help(), millis, sample.value());
       current.add(key);
@@ -70,6 +84,9 @@ public final class SeriesStore {
       if (!current.contains(key)) {
         Series gone = series.get(key);
         if (gone != null) {
+          if (gone.isPresent()) {
+            version++;
+          }
           gone.markAbsent();
           gone.markStale(false);
           current.add(key);
@@ -92,6 +109,7 @@ public final class SeriesStore {
 
   /** Forgets every series of {@code owner}, for example a tenant that was removed. */
   public void removeOwner(String owner) {
+    version++;
     for (SeriesKey key : byOwner.getOrDefault(owner, Set.of())) {
       Series removed = series.remove(key);
       if (removed != null) {
@@ -176,6 +194,7 @@ public final class SeriesStore {
       }
       candidate.history().trimBefore(oldest);
       if (!candidate.isPresent() && candidate.history().latestTime() < oldest) {
+        version++;
         keys.remove();
         series.remove(candidate.key());
         List<Series> named = byName.get(candidate.name());

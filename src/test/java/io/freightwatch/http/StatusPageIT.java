@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.freightwatch.lab.Lab;
 import io.freightwatch.testing.AgentUnderTest;
 import io.freightwatch.testing.HeadlessChromium;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LabExtension.class)
 class StatusPageIT {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RULE = "handheld_latency";
   private static final Path SCREENSHOT = Path.of("target", "status-page.png");
 
@@ -81,7 +83,15 @@ class StatusPageIT {
         .contains("data-alert=\"" + RULE + "\"")
         .contains("data-fingerprint=\"" + firing.get("fingerprint").asText() + "\"")
         .contains("Handheld scanners of " + tenant);
-    assertThat(section(dom, "slos")).contains("No SLOs configured.");
+    JsonNode slos = JSON.readTree(agent.get("/api/v1/slos").body()).path("data").path("slos");
+    if (slos.isEmpty()) {
+      assertThat(section(dom, "slos")).contains("No SLOs configured.");
+    }
+    for (JsonNode slo : slos) {
+      assertThat(section(dom, "slos"))
+          .contains("data-slo=\"" + slo.path("name").asText() + "\"")
+          .contains("error budget left");
+    }
     assertThat(section(dom, "deliveries"))
         .containsPattern("data-receiver=\"ops\" data-outcome=\"delivered\"");
     assertThat(dom).doesNotContain("<script").doesNotContain("http://fonts")
