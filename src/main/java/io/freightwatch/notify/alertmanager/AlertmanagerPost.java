@@ -36,10 +36,20 @@ public final class AlertmanagerPost {
     ObjectNode item = root.addObject();
     ObjectNode labels = item.putObject("labels");
     alert.labels().asMap().forEach(labels::put);
+    // An alert escalated before a cutoff keeps its base severity as a label, because
+    // Alertmanager identifies an alert by its whole label set: a changed severity label would
+    // open a second alert next to the first. The escalated severity goes in an annotation.
+    String baseSeverity = alert.annotations().get("escalated_from");
+    if (baseSeverity != null) {
+      labels.put("severity", baseSeverity);
+    }
     ObjectNode annotations = item.putObject("annotations");
     alert.annotations().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> annotations.put(e.getKey(), e.getValue()));
+    if (baseSeverity != null) {
+      annotations.put("escalated_severity", alert.labels().get("severity"));
+    }
     if (Double.isFinite(alert.value())) {
       annotations.put("value", io.freightwatch.config.SummaryTemplate.formatNumber(alert.value()));
     }
