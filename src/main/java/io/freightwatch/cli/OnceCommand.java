@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
       "Scrape every target once, evaluate every rule once, print the targets, signals and"
           + " alerts as tables on stdout, and exit. No notification is sent and no port is"
           + " opened.",
-      "Rules are evaluated as if their 'for' had passed; rules on increase or rate need two"
-          + " scrapes and report nothing here.",
+      "Rules are evaluated as if their 'for' had passed; rules on increase, rate or growth"
+          + " need two scrapes and report nothing here, and SLO burn-rate alerts need history"
+          + " and are not evaluated.",
       "Exit codes: 0 no critical alert fires, 1 a critical alert fires, 2 the configuration is"
           + " invalid, 3 the collection failed or did not finish within --timeout."
     })
