@@ -10,6 +10,7 @@ scrapes an agent running on the lab.
 
 import json
 import pathlib
+import re
 
 SCHEMA_VERSION = 41
 DS = {"type": "prometheus", "uid": "${datasource}"}
@@ -29,6 +30,27 @@ def catalogued():
 # SLO panels appear once the agent exports SLO signals, so that no dashboard names a signal the
 # catalogue lacks.
 HAS_SLOS = "freightwatch_slo_error_budget_remaining_ratio" in catalogued()
+
+
+def when_catalogued(panels):
+    """Return the panels whose queries name only catalogued signals; a row stays with its panels.
+
+    Collector packs add signals over time; their panels join the dashboards once the catalogue
+    lists the signals, so that no dashboard names a signal the agent does not export.
+    """
+    names = catalogued()
+    kept = []
+    for item in panels:
+        if "row" in item:
+            kept.append(item)
+            continue
+        text = " ".join(query["expr"] for query in item["queries"])
+        used = {word for word in re.findall(r"freightwatch_[a-z0-9_]+", text)}
+        if used <= names:
+            kept.append(item)
+    # A row whose panels were all left out is dropped too.
+    return [item for index, item in enumerate(kept)
+            if "row" not in item or (index + 1 < len(kept) and "row" not in kept[index + 1])]
 
 # Template variables. Each query variable names its values with label_values(selector, label),
 # so the test can resolve it through Prometheus' series API.
@@ -145,6 +167,16 @@ OVERVIEW = [
              ' tenant=~"$tenant"})', "{{tenant}}")],
           "Scans and other handheld requests; a drop to zero during a shift means the floor"
           " stopped working or cannot reach Odoo."),
+] + when_catalogued([
+    panel("Pickings ready but late", "timeseries", "none",
+          [q('sum by (tenant) (freightwatch_odoo_pickings_ready_late{%s})' % ODOO
+             + zero_per_tenant(ODOO), "{{tenant}}")],
+          "Pickings ready to ship whose scheduled date has passed: the warehouse backlog."),
+    panel("Deliveries past their deadline", "timeseries", "none",
+          [q('sum by (tenant) (freightwatch_odoo_deliveries_past_deadline{%s})' % ODOO
+             + zero_per_tenant(ODOO), "{{tenant}}")],
+          "Outgoing deliveries not done by their promised date; customers notice these."),
+]) + [
     row("Carrier labels"),
     panel("Carrier label jobs pending", "timeseries", "none",
           [q('sum by (tenant) (freightwatch_odoo_queue_jobs{%s, state="pending"})' % CARRIER
@@ -160,6 +192,17 @@ OVERVIEW = [
           [q('sum by (tenant, channel) (increase(freightwatch_odoo_queue_job_failures_total{%s}'
              '[1h]))' % EDI, "{{tenant}} {{channel}}")],
           "Failed EDI jobs (orders in, confirmations and invoices out) per channel."),
+] + when_catalogued([
+    panel("Partner integration failure ratio", "timeseries", "percentunit",
+          [q('max by (integration) (freightwatch_integration_failure_ratio)',
+             "{{integration}}")],
+          "Share of failed calls per partner integration (carrier, EDI, marketplace) over the"
+          " configured window."),
+    panel("EDI exchanges in error", "timeseries", "none",
+          [q('sum by (tenant) (freightwatch_odoo_edi_exchanges_in_error{%s})' % ODOO
+             + zero_per_tenant(ODOO), "{{tenant}}")],
+          "EDI exchange records in an error state, waiting for someone to resend or fix them."),
+]) + [
     panel("EDI jobs open", "timeseries", "none",
           [q('sum by (tenant, channel) (freightwatch_odoo_queue_jobs{%s})' % EDI
              + zero_per_tenant(ODOO), "{{tenant}} {{channel}}")],
@@ -217,6 +260,30 @@ ODOO_QUEUES = [
           [q('sum by (tenant, channel) (freightwatch_odoo_queue_jobs{%s, state="failed"})'
              % ODOO + zero_per_channel(ODOO) + zero_per_tenant(ODOO), "{{tenant}} {{channel}}")],
           "Failed jobs stay until someone requeues or cancels them."),
+] + when_catalogued([
+    row("Job runner"),
+    panel("Channel slots working and stuck", "timeseries", "none",
+          [q('sum by (tenant, channel) (freightwatch_odoo_queue_channel_working_slots{%s})'
+             % ODOO + zero_per_tenant(ODOO), "{{tenant}} {{channel}} working"),
+           q('sum by (tenant, channel) (freightwatch_odoo_queue_channel_stuck_slots{%s})'
+             % ODOO + zero_per_tenant(ODOO), "{{tenant}} {{channel}} stuck")],
+          "Job runner slots per channel that run a job, and those held by a dead job."),
+    panel("Jobs done per minute", "timeseries", "none",
+          [q('sum by (tenant, channel) (freightwatch_odoo_queue_job_done_per_minute{%s})'
+             % ODOO + zero_per_tenant(ODOO), "{{tenant}} {{channel}}")],
+          "Throughput of the job runner per channel."),
+    row("Scheduled actions and mail"),
+    panel("Most overdue scheduled action", "timeseries", "s",
+          [q('max by (tenant) (freightwatch_odoo_cron_max_overdue_seconds{%s})' % ODOO
+             + zero_per_tenant(ODOO), "{{tenant}}")],
+          "How late the most overdue active ir.cron job is; Odoo's cron times are naive UTC."),
+    panel("Outgoing mail due and in exception", "timeseries", "none",
+          [q('sum by (tenant) (freightwatch_odoo_mail_outgoing_due{%s})' % ODOO
+             + zero_per_tenant(ODOO), "{{tenant}} due"),
+           q('sum by (tenant) (freightwatch_odoo_mail_exceptions{%s})' % ODOO
+             + zero_per_tenant(ODOO), "{{tenant}} exception")],
+          "Mails waiting to be sent and mails that failed (mail.mail in exception)."),
+]) + [
     row("Tenants"),
     panel("Tenant databases", "table", "none",
           [q('max by (tenant, database, version) (freightwatch_odoo_tenant_info{%s})' % ODOO,
