@@ -298,26 +298,30 @@ public final class StatusPage {
   }
 
   /**
-   * Returns the time left to the cutoff the alert threatens: from {@code cutoff_at} when set,
-   * else from the {@code time_to_cutoff} and {@code cutoff} annotations that calendar rules set.
+   * Returns the time left to the cutoff the alert threatens, with the cutoff's name: computed
+   * from {@code cutoff_at} when set, else the {@code time_to_cutoff} text of the rule engine.
    */
   static Optional<String> cutoff(Alert alert, Instant now) {
     String at = alert.annotations().getOrDefault(CUTOFF_AT_ANNOTATION, "");
+    String name = alert.annotations().getOrDefault(CUTOFF_ANNOTATION, "");
     if (!at.isEmpty()) {
       try {
         Instant cutoff = Instant.parse(at);
         Duration left = Duration.between(now, cutoff);
-        return Optional.of(left.isNegative() ? "passed at " + TIME.format(cutoff)
-            : formatDuration(left) + " (at " + TIME.format(cutoff) + ")");
+        String which = name.isEmpty() ? "at " + TIME.format(cutoff) : name;
+        if (left.isNegative()) {
+          return Optional.of(name.isEmpty() ? "passed at " + TIME.format(cutoff)
+              : "passed: " + name);
+        }
+        return Optional.of(formatDuration(left) + " (" + which + ")");
       } catch (DateTimeParseException e) {
-        return Optional.of(at);
+        return Optional.of(name.isEmpty() ? at : name);
       }
     }
     String left = alert.annotations().getOrDefault(TIME_TO_CUTOFF_ANNOTATION, "");
     if (left.isEmpty()) {
       return Optional.empty();
     }
-    String name = alert.annotations().getOrDefault(CUTOFF_ANNOTATION, "");
     return Optional.of(name.isEmpty() ? left : left + " (" + name + ")");
   }
 

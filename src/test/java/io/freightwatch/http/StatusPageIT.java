@@ -13,6 +13,9 @@ import io.freightwatch.testing.WebhookCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -49,7 +52,8 @@ class StatusPageIT {
     // Any handheld latency above 0 s fires after 1 s, so the page has live firing alerts without
     // a fault.
     agent = AgentUnderTest.start(lab, dir.resolve("agent"), webhook.url(), rule ->
-        rule.name().equals(RULE) ? rule.withThreshold(0).withFor(Duration.ofSeconds(1)) : rule);
+        rule.name().equals(RULE) ? rule.withThreshold(0).withFor(Duration.ofSeconds(1)) : rule,
+        calendarWithCutoffSoon());
   }
 
   @AfterEach
@@ -82,7 +86,8 @@ class StatusPageIT {
         .contains("data-tenant=\"" + tenant + "\"")
         .contains("data-alert=\"" + RULE + "\"")
         .contains("data-fingerprint=\"" + firing.get("fingerprint").asText() + "\"")
-        .contains("Handheld scanners of " + tenant);
+        .contains("Handheld scanners of " + tenant)
+        .containsPattern("class=\"cutoff\">(39|40)m [0-9]+s \\(lab pickup at \\d\\d:\\d\\d UTC\\)<");
     JsonNode slos = JSON.readTree(agent.get("/api/v1/slos").body()).path("data").path("slos");
     if (slos.isEmpty()) {
       assertThat(section(dom, "slos")).contains("No SLOs configured.");
@@ -102,6 +107,24 @@ class StatusPageIT {
     byte[] png = Files.readAllBytes(SCREENSHOT);
     assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     assertThat(png.length).as("screenshot size in bytes").isGreaterThan(10_000);
+  }
+
+  /**
+   * Returns a calendar whose only site has a warehouse cutoff 40 minutes from now, inside the
+   * one-hour escalation horizon, so that the firing handheld alerts name a time to cutoff.
+   */
+  private static String calendarWithCutoffSoon() {
+    LocalTime cutoff = LocalTime.now(ZoneOffset.UTC).plusMinutes(40).withSecond(0).withNano(0);
+    return """
+        calendar:
+          escalation: {horizon: 1h, severity: critical}
+          sites:
+            - name: lab-warehouse
+              tenants: [acme, globex, initech]
+              time_zone: UTC
+              cutoffs:
+                - {name: lab pickup, days: [mon, tue, wed, thu, fri, sat, sun], at: "%s", domains: [warehouse]}
+        """.formatted(cutoff.format(DateTimeFormatter.ofPattern("HH:mm")));
   }
 
   private static String targetHealth(String dom, String source, String target) {

@@ -67,11 +67,15 @@ class StatusPageTest {
         Map.of("cutoff", "DHL pickup at 16:00 Europe/Berlin", "time_to_cutoff", "1h 0m"));
     Alert passed = firing("carrier_label_backlog", "transport", "initech",
         Map.of("cutoff_at", "2026-03-02T13:00:00Z"));
+    Alert named = firing("carrier_label_backlog", "transport", "umbrella",
+        Map.of("cutoff_at", "2026-03-02T14:40:00Z", "cutoff", "UPS pickup at 15:40 Europe/Berlin",
+            "time_to_cutoff", "40m 0s"));
 
     assertThat(StatusPage.cutoff(exact, NOW)).contains("1h 5m (at 2026-03-02 15:05:00 UTC)");
     assertThat(StatusPage.cutoff(calendar, NOW))
         .contains("1h 0m (DHL pickup at 16:00 Europe/Berlin)");
     assertThat(StatusPage.cutoff(passed, NOW)).contains("passed at 2026-03-02 13:00:00 UTC");
+    assertThat(StatusPage.cutoff(named, NOW)).contains("40m 0s (UPS pickup at 15:40 Europe/Berlin)");
     assertThat(StatusPage.cutoff(firing("x", "orders", "acme", Map.of()), NOW)).isEmpty();
   }
 

@@ -55,9 +55,18 @@ public final class AgentUnderTest implements AutoCloseable {
    */
   public static AgentUnderTest start(Lab lab, Path dir, String webhookUrl,
       UnaryOperator<RuleSpec> rules) throws Exception {
+    return start(lab, dir, webhookUrl, rules, "");
+  }
+
+  /**
+   * Starts an agent for {@code lab} with {@code extraYaml} appended to its configuration, for
+   * top-level sections such as {@code calendar}.
+   */
+  public static AgentUnderTest start(Lab lab, Path dir, String webhookUrl,
+      UnaryOperator<RuleSpec> rules, String extraYaml) throws Exception {
     Path file = dir.resolve("freightwatch.yaml");
     Files.createDirectories(dir);
-    Files.writeString(file, configYaml(lab, webhookUrl));
+    Files.writeString(file, configYaml(lab, webhookUrl) + extraYaml);
     AgentConfig config = new ConfigLoader().load(file);
     config = config.withRules(config.rules().specs().stream().map(rules).toList());
     Vertx vertx = Vertx.vertx(new VertxOptions()
