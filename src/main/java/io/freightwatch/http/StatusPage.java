@@ -308,12 +308,12 @@ public final class StatusPage {
       try {
         Instant cutoff = Instant.parse(at);
         Duration left = Duration.between(now, cutoff);
-        String which = name.isEmpty() ? "at " + TIME.format(cutoff) : name;
+        String label = name.isEmpty() ? "at " + TIME.format(cutoff) : name;
         if (left.isNegative()) {
           return Optional.of(name.isEmpty() ? "passed at " + TIME.format(cutoff)
               : "passed: " + name);
         }
-        return Optional.of(formatDuration(left) + " (" + which + ")");
+        return Optional.of(formatDuration(left) + " (" + label + ")");
       } catch (DateTimeParseException e) {
         return Optional.of(name.isEmpty() ? at : name);
       }
