@@ -52,7 +52,7 @@ public final class DefaultCollectorFactory implements CollectorFactory {
     }
     for (OdooTarget target : config.odoo()) {
       for (OdooTarget.Tenant tenant : target.tenants()) {
-        scheduler.add(new OdooQueueCollector(target.server(), tenant, sessions, target.interval()));
+        scheduler.add(new OdooQueueCollector(target, tenant, sessions));
       }
       target.discovery().ifPresent(discovery -> {
         TenantDiscovery task = new TenantDiscovery(target, context, scheduler);
@@ -135,8 +135,7 @@ public final class DefaultCollectorFactory implements CollectorFactory {
           continue;
         }
         discovered.add(tenant.name());
-        scheduler.add(new OdooQueueCollector(target.server(), tenant.tenant(), sessions,
-            target.interval()));
+        scheduler.add(new OdooQueueCollector(target, tenant.tenant(), sessions));
         LOG.info("tenant discovered server={} tenant={} database={} version={}",
             target.server().name(), tenant.name(), tenant.database(), tenant.baseVersion());
       }
