@@ -51,6 +51,11 @@ public final class OdooQueueCollector implements Collector {
     this(target.server(), tenant, sessions, target.interval(), TenantSections.create(target));
   }
 
+  /** Creates a collector that reads only the job queue at the server's interval. */
+  public OdooQueueCollector(PostgresTarget server, OdooTarget.Tenant tenant, PgSessions sessions) {
+    this(server, tenant, sessions, server.interval());
+  }
+
   /**
    * Creates a collector that reads only the job queue.
    *
