@@ -15,6 +15,7 @@ final class MinuteCounts {
   private final long[] hourKeys;
   private final double[] hourBad;
   private final double[] hourTotal;
+  private long firstMinute = Long.MAX_VALUE;
 
   /**
    * @param minutes minutes kept at minute resolution, the longest burn-rate window
@@ -33,6 +34,7 @@ final class MinuteCounts {
 
   /** Adds events to a minute; an addition to a minute too old for the rings is dropped. */
   void add(long minute, double bad, double total) {
+    firstMinute = Math.min(firstMinute, minute);
     int slot = (int) Math.floorMod(minute, (long) minuteSlots);
     if (minuteKeys[slot] != minute) {
       if (minuteKeys[slot] > minute) {
@@ -114,6 +116,11 @@ final class MinuteCounts {
     long[] keys = new long[size];
     java.util.Arrays.fill(keys, Long.MIN_VALUE);
     return keys;
+  }
+
+  /** Returns the earliest minute ever added, or {@link Long#MAX_VALUE} before the first. */
+  long firstMinute() {
+    return firstMinute;
   }
 
   /** Bad and total events of a span. */

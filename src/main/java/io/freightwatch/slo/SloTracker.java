@@ -84,12 +84,15 @@ final class SloTracker {
     double budgetRatio = spec.errorBudgetRatio();
     List<SloStatus.WindowBurn> burns = new ArrayList<>(windows.size());
     for (Duration window : windows) {
-      MinuteCounts.Counts c = counts.minutes(nowMinute - window.toMinutes(), nowMinute);
+      long from = nowMinute - window.toMinutes();
+      MinuteCounts.Counts c = counts.minutes(from, nowMinute);
+      double expected = expectedTotal(c, from, nowMinute, window.toMinutes());
       burns.add(new SloStatus.WindowBurn(window, c.total(), c.bad(),
-          BurnRates.burnRate(c.bad(), c.total(), budgetRatio), c.total() >= spec.minEvents()));
+          BurnRates.burnRate(c.bad(), expected, budgetRatio), c.total() >= spec.minEvents()));
     }
     MinuteCounts.Counts budget = budgetCounts(now);
-    double remaining = BurnRates.budgetRemaining(budget.bad(), budget.total(), budgetRatio);
+    double remaining = BurnRates.budgetRemaining(budget.bad(),
+        expectedTotal(budget, budgetStartMinute(now), nowMinute, budgetMinutes(now)), budgetRatio);
     Duration current = spec.tiers().stream().map(SloSpec.BurnTier::longWindow)
         .min(Duration::compareTo).orElse(Duration.ofHours(1));
     double currentBurn = burns.stream().filter(b -> b.window().equals(current))
@@ -101,6 +104,45 @@ final class SloTracker {
   }
 
   /**
+   * Returns the events a window would hold if the history covered all of it: the total seen in
+   * the minutes {@code (fromMinute, toMinute]}, scaled by the share of those minutes that passed
+   * since the first observation. The minutes before it count as good at the observed rate, so a
+   * new SLO, or one whose history was lost, starts with its whole budget instead of judging a
+   * 30-day window by its first few minutes; a window fully observed is left as it is.
+   *
+   * @param spanMinutes the window's full length, which for a calendar month runs past now
+   */
+  private double expectedTotal(MinuteCounts.Counts observed, long fromMinute, long toMinute,
+      long spanMinutes) {
+    long covered = toMinute - Math.max(fromMinute, counts.firstMinute() - 1);
+    if (covered <= 0 || observed.total() <= 0) {
+      return 0;
+    }
+    return covered >= spanMinutes ? observed.total() : observed.total() * spanMinutes / covered;
+  }
+
+  /** Returns the epoch minute just before the budget window starts. */
+  private long budgetStartMinute(Instant now) {
+    if (spec.window().calendarMonth()) {
+      return monthStart(now).toInstant().toEpochMilli() / MINUTE_MILLIS - 1;
+    }
+    return Math.floorDiv(now.toEpochMilli(), MINUTE_MILLIS) - spec.window().rolling().toMinutes();
+  }
+
+  /** Returns the budget window's length in minutes: the whole month for a calendar month. */
+  private long budgetMinutes(Instant now) {
+    if (spec.window().calendarMonth()) {
+      ZonedDateTime start = monthStart(now);
+      return Duration.between(start, start.plusMonths(1)).toMinutes();
+    }
+    return spec.window().rolling().toMinutes();
+  }
+
+  private ZonedDateTime monthStart(Instant now) {
+    return now.atZone(spec.window().zone()).withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS);
+  }
+
+  /**
    * Counts of the budget window, at hour resolution: a rolling window covers the current hour
    * and the whole hours before it, a calendar month the hours since the month began.
    */
@@ -108,9 +150,7 @@ final class SloTracker {
     long nowHour = Math.floorDiv(now.toEpochMilli(), 3_600_000L);
     long fromHour;
     if (spec.window().calendarMonth()) {
-      ZonedDateTime monthStart = now.atZone(spec.window().zone()).withDayOfMonth(1)
-          .truncatedTo(ChronoUnit.DAYS);
-      fromHour = Math.floorDiv(monthStart.toInstant().toEpochMilli(), 3_600_000L) - 1;
+      fromHour = Math.floorDiv(monthStart(now).toInstant().toEpochMilli(), 3_600_000L) - 1;
     } else {
       fromHour = nowHour - spec.window().rolling().toHours();
     }

@@ -81,6 +81,37 @@ class SloEngineTest {
     assertThat(burn.badEvents()).isZero();
   }
 
+  /**
+   * Fifteen minutes of history, the last two at 50 % errors. The 5-minute window is fully observed
+   * and burns fast, but the 1-hour window and the 30-day budget count their unobserved minutes as
+   * good, so two bad minutes neither page on the long window nor spend the month's budget.
+   */
+  @Test
+  void shortHistoryJudgesOnlyWhatItCovers() {
+    SloSpec slo = SloFixtures.availability("edi", 0.99, 0,
+        SloSpec.defaultTiers(Duration.ofDays(30)), Map.of());
+    SloEngine engine = engine(slo, Optional.empty());
+    double errors = 0;
+    for (int minute = 0; minute <= 15; minute++) {
+      errors += minute >= 14 ? 50 : 0;
+      replica("a", 1741000000, 100.0 * minute, errors, T0.plusSeconds(60L * minute));
+      engine.update(T0.plusSeconds(60L * minute));
+    }
+
+    SloStatus status = engine.status("edi").orElseThrow();
+    SloStatus.WindowBurn fiveMinutes = status.window(Duration.ofMinutes(5));
+    assertThat(fiveMinutes.events()).isEqualTo(500);
+    assertThat(fiveMinutes.badEvents()).isEqualTo(100);
+    assertThat(fiveMinutes.burnRate()).isCloseTo(20, offset(1e-9));
+    SloStatus.WindowBurn hour = status.window(Duration.ofHours(1));
+    assertThat(hour.events()).isEqualTo(1500);
+    // 100 bad of the 6,000 events the hour holds at the observed rate.
+    assertThat(hour.burnRate()).isCloseTo(100.0 / 6000 / 0.01, offset(1e-9));
+    // 100 bad of 4,320,000 expected events in 30 days, against a budget of 1 %.
+    assertThat(status.errorBudgetRemainingRatio())
+        .isCloseTo(1 - 100.0 / (0.01 * 100 * 60 * 24 * 30), offset(1e-9));
+  }
+
   @Test
   void zeroTrafficBurnsNothing() {
     SloSpec slo = SloFixtures.availability("edi", 0.999, 100,
