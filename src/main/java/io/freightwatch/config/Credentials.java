@@ -16,7 +16,11 @@ final class Credentials {
       "(?i)(password|passwd|pwd|sslpassword|token|secret|api[_-]?key|apikey|key|sig|signature"
           + "|code|auth|authorization|proxy-authorization|x-api-key|routing[_-]?key)");
   private static final Pattern SECRET_HEADER = Pattern.compile(
-      "(?i)(authorization|proxy-authorization|.*(token|secret|key|auth|signature).*)");
+      "(?i)(authorization|proxy-authorization|cookie|.*(token|secret|key|auth|signature|password"
+          + "|session|credential).*)");
+  /** Values that start with an HTTP authentication scheme carry a credential whatever the name. */
+  private static final Pattern SCHEME_VALUE = Pattern.compile(
+      "(?i)\\s*(bearer|basic|digest|negotiate|token|apikey|sharedaccesssignature)\\s+\\S.*");
   private static final Pattern USER_INFO_PASSWORD = Pattern.compile("//([^/@:?#]*):([^/@?#]*)@");
   private static final Pattern QUERY_PARAMETER = Pattern.compile("([?&])([^=&#]+)=([^&#]*)");
 
@@ -39,9 +43,12 @@ final class Credentials {
     return Optional.empty();
   }
 
-  /** Returns true when a header of this name usually carries a credential. */
-  static boolean isSecretHeader(String name) {
-    return SECRET_HEADER.matcher(name).matches();
+  /**
+   * Returns true when a header of this name usually carries a credential, or when its value starts
+   * with an authentication scheme such as {@code Bearer}.
+   */
+  static boolean isSecretHeader(String name, String value) {
+    return SECRET_HEADER.matcher(name).matches() || SCHEME_VALUE.matcher(value).matches();
   }
 
   /** Returns {@code url} with user-info passwords and credential query values redacted. */

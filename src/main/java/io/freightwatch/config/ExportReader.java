@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,18 +51,7 @@ final class ExportReader {
     Optional<URI> endpoint = httpUri(node, "endpoint", example);
     Duration interval = node.positiveDuration("interval", Duration.ofSeconds(60));
     Duration timeout = node.positiveDuration("timeout", Duration.ofSeconds(10));
-    Map<String, Secret> headers = new LinkedHashMap<>();
-    node.get("headers")
-        .ifPresent(
-            h -> {
-              for (String header : h.keys()) {
-                YamlNode valueNode = h.get(header).orElse(h);
-                valueNode
-                    .asString()
-                    .flatMap(text -> secrets.read(valueNode, text))
-                    .ifPresent(secret -> headers.put(header, secret));
-              }
-            });
+    Map<String, Secret> headers = secrets.headers(node, "headers");
     String temporalityText = node.string("temporality").orElse("cumulative");
     ExportConfig.Temporality temporality = ExportConfig.Temporality.CUMULATIVE;
     if (temporalityText.equals("delta")) {

@@ -4,7 +4,6 @@ import io.freightwatch.store.LabelMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,24 +106,7 @@ final class NotifyReader {
                           + String.join(", ", RECEIVER_TYPES.stream().sorted().toList())));
     }
     Secret url = readUrl(item, type);
-    Map<String, Secret> headers = new LinkedHashMap<>();
-    item.get("headers")
-        .ifPresent(
-            h -> {
-              for (String header : h.keys()) {
-                YamlNode valueNode = h.get(header).orElse(h);
-                Optional<String> text = valueNode.asString();
-                if (text.isPresent()
-                    && Credentials.isSecretHeader(header)
-                    && !SecretReader.isReference(text.get())) {
-                  valueNode.problem("<redacted> is written in the file; the " + header
-                      + " header carries a credential: use ${env:VARIABLE} or ${file:/path}");
-                  continue;
-                }
-                text.flatMap(value -> secrets.read(valueNode, value))
-                    .ifPresent(secret -> headers.put(header, secret));
-              }
-            });
+    Map<String, Secret> headers = secrets.headers(item, "headers");
     List<LabelMatcher> matchers = ConfigLoader.readMatchers(item, "matchers");
     Duration timeout = item.positiveDuration("timeout", Duration.ofSeconds(10));
     Duration initialBackoff = item.positiveDuration("initial_backoff", Duration.ofSeconds(1));

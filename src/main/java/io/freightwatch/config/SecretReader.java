@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -70,6 +71,30 @@ final class SecretReader {
     return Optional.of(new Secret(out.toString(), source));
   }
 
+  /**
+   * Reads the map of HTTP headers under {@code key}. A header that carries a credential, judged by
+   * its name or by a value starting with an authentication scheme, must be a reference: written in
+   * the file, it is recorded as a problem and left out.
+   */
+  Map<String, Secret> headers(YamlNode parent, String key) {
+    Map<String, Secret> headers = new LinkedHashMap<>();
+    parent.get(key).ifPresent(h -> {
+      for (String header : h.keys()) {
+        YamlNode valueNode = h.get(header).orElse(h);
+        Optional<String> text = valueNode.asString();
+        if (text.isPresent() && !isReference(text.get())
+            && Credentials.isSecretHeader(header, text.get())) {
+          valueNode.problem("<redacted> is written in the file; the " + header
+              + " header carries a credential: use ${env:VARIABLE} or ${file:/path}");
+          continue;
+        }
+        text.flatMap(value -> read(valueNode, value))
+            .ifPresent(secret -> headers.put(header, secret));
+      }
+    });
+    return headers;
+  }
+
   private Optional<String> env(YamlNode node, String name) {
     String value = environment.get(name);
     if (value == null) {
@@ -88,8 +113,13 @@ final class SecretReader {
   private Optional<String> file(YamlNode node, String name) {
     Path path = baseDirectory.resolve(name);
     try {
-      String value = Files.readString(path, StandardCharsets.UTF_8);
-      return Optional.of(value.strip());
+      String value = Files.readString(path, StandardCharsets.UTF_8).strip();
+      if (value.isEmpty()) {
+        node.problem("secret file " + path + " is empty; write the value into it or remove the"
+            + " reference");
+        return Optional.empty();
+      }
+      return Optional.of(value);
     } catch (IOException e) {
       node.problem("cannot read secret file " + path + " (" + e.getClass().getSimpleName()
           + "); check that it exists and is readable by the agent");

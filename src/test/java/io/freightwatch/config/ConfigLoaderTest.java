@@ -286,6 +286,39 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rejectsCredentialsWrittenInHeadersAndEmptySecretFiles() throws Exception {
+    Files.writeString(dir.resolve("empty-token"), "  \n");
+    Path file = write("headers.yaml", """
+        api:
+          token: ${file:empty-token}
+        export:
+          otlp:
+            endpoint: http://127.0.0.1:4318/v1/metrics
+            headers:
+              Authorization: Bearer hunter2
+              X-Tenant: acme
+              X-Scope: Basic aHVudGVyMg==
+        notify:
+          receivers:
+            - name: ops
+              url: http://127.0.0.1:9/hook
+              headers:
+                Cookie: session=hunter2
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .hasMessageContaining("headers.yaml:2: api.token: secret file")
+        .hasMessageContaining("empty-token is empty")
+        .hasMessageContaining("headers.yaml:7: export.otlp.headers.Authorization: <redacted> is"
+            + " written in the file")
+        .hasMessageContaining("headers.yaml:9: export.otlp.headers.X-Scope: <redacted> is written"
+            + " in the file")
+        .hasMessageContaining("headers.yaml:15: notify.receivers[0].headers.Cookie: <redacted> is"
+            + " written in the file")
+        .message().doesNotContain("hunter2").doesNotContain("X-Tenant");
+  }
+
+  @Test
   void reportsInconsistentValues() throws Exception {
     Path file = write("values.yaml", """
         agent:
