@@ -116,7 +116,7 @@ public final class HttpApi {
     router.get("/api/v1/targets").handler(this::targets);
     router.get("/api/v1/slos").handler(this::slos);
     router.get("/api/v1/silences").handler(this::listSilences);
-    router.post("/api/v1/silences").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+    router.post("/api/v1/silences").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(this::createSilence);
     router.delete("/api/v1/silences/:id").handler(this::deleteSilence);
     router.post("/api/v1/rules/reload").handler(this::reloadRules);
@@ -182,6 +182,9 @@ public final class HttpApi {
     SilenceSpec silence;
     try {
       silence = parseSilence(JSON.readTree(ctx.body().asString()), clock.instant());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      error(ctx, 400, "invalid silence: the body is not JSON (" + e.getOriginalMessage() + ")");
+      return;
     } catch (IllegalArgumentException | java.io.IOException e) {
       error(ctx, 400, "invalid silence: " + e.getMessage());
       return;
@@ -235,7 +238,9 @@ public final class HttpApi {
       return false;
     }
     String header = Optional.ofNullable(ctx.request().getHeader("Authorization")).orElse("");
-    String presented = header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+    // The scheme name is case-insensitive (RFC 9110, section 11.1).
+    String presented = header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).trim() : "";
     byte[] expected = token.reveal().getBytes(StandardCharsets.UTF_8);
     if (!MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8))) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
@@ -250,13 +255,33 @@ public final class HttpApi {
    * {@code startsAt}, {@code createdBy} and {@code comment}; matcher values take the rule file
    * forms ({@code =~re}, {@code !=value}, ...).
    */
+  private static final List<String> SILENCE_FIELDS =
+      List.of("matchers", "startsAt", "endsAt", "createdBy", "comment");
+  private static final java.util.regex.Pattern LABEL_NAME =
+      java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  private static final java.time.Duration MAX_SILENCE = java.time.Duration.ofDays(366);
+
   static SilenceSpec parseSilence(com.fasterxml.jackson.databind.JsonNode node, Instant now) {
     if (node == null || !node.path("matchers").isObject() || node.path("matchers").isEmpty()) {
       throw new IllegalArgumentException("matchers must be a non-empty object of label names to"
           + " values, e.g. {\"tenant\": \"acme\"}");
     }
+    node.fieldNames().forEachRemaining(key -> {
+      if (!SILENCE_FIELDS.contains(key)) {
+        throw new IllegalArgumentException("unknown field \"" + key + "\"; a silence has "
+            + String.join(", ", SILENCE_FIELDS));
+      }
+    });
     List<LabelMatcher> matchers = new ArrayList<>();
     node.get("matchers").fields().forEachRemaining(field -> {
+      if (!LABEL_NAME.matcher(field.getKey()).matches()) {
+        throw new IllegalArgumentException("matcher name \"" + field.getKey() + "\" is not a"
+            + " label name; use letters, digits and _ such as \"tenant\"");
+      }
+      if (!field.getValue().isTextual()) {
+        throw new IllegalArgumentException("matcher " + field.getKey() + " must be a string,"
+            + " got " + field.getValue());
+      }
       try {
         matchers.add(LabelMatcher.parse(field.getKey(), field.getValue().asText()));
       } catch (PatternSyntaxException e) {
@@ -269,6 +294,10 @@ public final class HttpApi {
         "endsAt is missing; every silence expires, e.g. \"endsAt\": \"2027-01-05T08:00:00Z\""));
     if (!endsAt.isAfter(startsAt) || !endsAt.isAfter(now)) {
       throw new IllegalArgumentException("endsAt " + endsAt + " must be after startsAt and now");
+    }
+    if (endsAt.isAfter(now.plus(MAX_SILENCE))) {
+      throw new IllegalArgumentException("endsAt " + endsAt + " is more than " + MAX_SILENCE.toDays()
+          + " days away; silence for less and extend it when needed");
     }
     return new SilenceSpec(UUID.randomUUID().toString(), matchers, startsAt, endsAt,
         node.path("createdBy").asText("api"), node.path("comment").asText(""));
@@ -332,8 +361,8 @@ public final class HttpApi {
     Optional<String> stateFilter = Optional.ofNullable(ctx.request().getParam("state"));
     if (stateFilter.isPresent() && java.util.Arrays.stream(AlertState.values())
         .noneMatch(s -> s.apiName().equals(stateFilter.get()))) {
-      text(ctx, 400, "invalid state \"" + stateFilter.get()
-          + "\"; use pending, firing or resolved\n");
+      error(ctx, 400, "invalid state \"" + stateFilter.get()
+          + "\"; use pending, firing or resolved");
       return;
     }
     ArrayNode list = JSON.createArrayNode();

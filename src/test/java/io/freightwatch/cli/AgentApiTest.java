@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,9 @@ class AgentApiTest {
           impact: {owner: ops, runbook: runbooks/slo_error_budget_burn.md}
       """;
 
+  private static final Instant IN_A_MONTH =
+      Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
+
   @TempDir Path dir;
 
   private final HttpClient http = HttpClient.newBuilder()
@@ -74,7 +79,7 @@ class AgentApiTest {
   void silencesNeedBearerToken() throws Exception {
     writeRules("rules:\n" + RULE.formatted("edi_feed_missing", "edi_feed_missing"));
     String base = start();
-    String body = "{\"matchers\": {\"tenant\": \"acme\"}, \"endsAt\": \"2099-01-01T00:00:00Z\","
+    String body = "{\"matchers\": {\"tenant\": \"acme\"}, \"endsAt\": \"" + IN_A_MONTH + "\","
         + " \"comment\": \"EDI partner migrates\"}";
 
     assertThat(send("POST", base + "/api/v1/silences", body, "").statusCode()).isEqualTo(401);
@@ -107,7 +112,7 @@ class AgentApiTest {
     writeRules("rules:\n" + RULE.formatted("edi_feed_missing", "edi_feed_missing"));
     String base = start();
     send("POST", base + "/api/v1/silences", "{\"matchers\": {\"tenant\": \"=~ac.*\"},"
-        + " \"endsAt\": \"2099-01-01T00:00:00Z\"}", "Bearer " + TOKEN);
+        + " \"endsAt\": \"" + IN_A_MONTH + "\"}", "Bearer " + TOKEN);
     stop();
     started.clear();
 
@@ -130,6 +135,36 @@ class AgentApiTest {
     assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo(
         "invalid silence: endsAt is missing; every silence expires, e.g. \"endsAt\":"
             + " \"2027-01-05T08:00:00Z\"");
+  }
+
+  @Test
+  void rejectsSilencesWithUnknownFieldsOrBadMatchers() throws Exception {
+    writeRules("rules:\n" + RULE.formatted("edi_feed_missing", "edi_feed_missing"));
+    String base = start();
+    String ends = "\"endsAt\": \"" + Instant.now().plusSeconds(3600) + "\"";
+
+    assertThat(rejection(base, "{\"matchers\": {\"tenant\": \"acme\"}, \"created_by\": \"ana\", "
+        + ends + "}")).isEqualTo("invalid silence: unknown field \"created_by\"; a silence has"
+            + " matchers, startsAt, endsAt, createdBy, comment");
+    assertThat(rejection(base, "{\"matchers\": {\"\": \"acme\"}, " + ends + "}"))
+        .startsWith("invalid silence: matcher name \"\" is not a label name");
+    assertThat(rejection(base, "{\"matchers\": {\"tenant\": 7}, " + ends + "}"))
+        .isEqualTo("invalid silence: matcher tenant must be a string, got 7");
+    assertThat(rejection(base, "{\"matchers\": {\"tenant\": \"acme\"}, \"endsAt\":"
+        + " \"+1000000000-12-31T23:59:59Z\"}")).contains("is more than 366 days away");
+    assertThat(rejection(base, "{\"matchers\": ")).startsWith("invalid silence: the body is not"
+        + " JSON (");
+    HttpResponse<String> lowerCase = send("POST", base + "/api/v1/silences",
+        "{\"matchers\": {\"tenant\": \"acme\"}, " + ends + "}", "bearer " + TOKEN);
+    assertThat(lowerCase.statusCode()).isEqualTo(200);
+    assertThat(Path.of("file-uploads")).as("upload folder of the body handler").doesNotExist();
+  }
+
+  private String rejection(String base, String body) throws Exception {
+    HttpResponse<String> response = send("POST", base + "/api/v1/silences", body,
+        "Bearer " + TOKEN);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    return JSON.readTree(response.body()).get("error").asText();
   }
 
   @Test
