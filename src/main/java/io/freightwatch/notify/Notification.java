@@ -2,7 +2,11 @@ package io.freightwatch.notify;
 
 import io.freightwatch.rules.AlertEvent;
 import io.freightwatch.store.Labels;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -46,6 +50,29 @@ public record Notification(
   /** Returns whether any alert of the message is firing. */
   public boolean hasFiring() {
     return events.stream().anyMatch(e -> e.kind() == AlertEvent.Kind.FIRING);
+  }
+
+  /**
+   * Returns a key that names this message and no other: 32 hex digits of SHA-256 over the
+   * receiver, the group, the creation time and each alert's change. A copy sent again after a
+   * restart has the same key; another message, or the same change seen by another agent or after
+   * the data directory was reset, has a different one.
+   */
+  public String idempotencyKey() {
+    StringBuilder identity = new StringBuilder()
+        .append(receiver).append('\n').append(groupKey).append('\n').append(createdAt);
+    for (AlertEvent event : events) {
+      identity.append('\n').append(event.kind()).append(' ').append(event.alert().fingerprint())
+          .append(' ').append(event.alert().firingSince().map(Instant::toString).orElse("-"))
+          .append(' ').append(event.alert().resolvedAt().map(Instant::toString).orElse("-"));
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(identity.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime provides SHA-256", e);
+    }
   }
 
   /** Fingerprints of the message's alerts, for logs. */

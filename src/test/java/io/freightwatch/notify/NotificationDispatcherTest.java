@@ -84,7 +84,7 @@ class NotificationDispatcherTest {
     await().atMost(5, TimeUnit.SECONDS).until(() -> server.requests().size() == 1);
     RecordingServer.Request request = server.requests().get(0);
     assertThat(request.headers().get("Content-Type")).isEqualTo("application/json");
-    assertThat(request.headers().get("Idempotency-Key")).hasSize(19);
+    assertThat(request.headers().get("Idempotency-Key")).matches("[0-9a-f]{32}");
     JsonNode body = request.json();
     assertThat(body.get("version").asText()).isEqualTo("4");
     assertThat(body.get("status").asText()).isEqualTo("firing");

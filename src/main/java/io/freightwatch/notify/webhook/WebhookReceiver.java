@@ -15,9 +15,9 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * Posts Alertmanager webhook payloads (version 4) to one URL. Each request carries the outbox id in
- * an {@code Idempotency-Key} header, so a receiver can drop the copy sent again after a crash that
- * hit between its response and the outbox update.
+ * Posts Alertmanager webhook payloads (version 4) to one URL. Each request carries {@link
+ * Notification#idempotencyKey()} in an {@code Idempotency-Key} header, so a receiver can drop the
+ * copy sent again after a crash that hit between its response and the outbox update.
  */
 public final class WebhookReceiver implements Receiver {
 
@@ -50,7 +50,7 @@ public final class WebhookReceiver implements Receiver {
             .request(HttpMethod.POST, options)
             .putHeader("Content-Type", "application/json")
             .putHeader("User-Agent", "freightwatch")
-            .putHeader("Idempotency-Key", notification.id());
+            .putHeader("Idempotency-Key", notification.idempotencyKey());
     for (Map.Entry<String, Secret> header : config.headers().entrySet()) {
       request.putHeader(header.getKey(), header.getValue().reveal());
     }
