@@ -15,6 +15,12 @@ import java.util.Set;
  */
 final class NotifyReader {
 
+  /** Calendar intervals that can mute a route; the operational calendar defines when each holds. */
+  static final List<String> MUTE_INTERVALS =
+      List.of("outside_operating_hours", "maintenance", "holiday", "peak", "release_freeze");
+  private static final java.util.regex.Pattern LABEL_NAME =
+      java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
   private static final Set<String> RECEIVER_TYPES =
       Set.of("webhook", "pagerduty", "teams", "alertmanager", "azure_monitor");
   private static final String PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
@@ -283,7 +289,14 @@ final class NotifyReader {
     if (node.get("group_by").isPresent()) {
       groupBy = new ArrayList<>();
       for (YamlNode label : node.list("group_by")) {
-        label.asString().ifPresent(groupBy::add);
+        Optional<String> name = label.asString();
+        if (name.isPresent() && !name.get().equals(GROUP_BY_ALL)
+            && !LABEL_NAME.matcher(name.get()).matches()) {
+          label.problem("got \"" + name.get() + "\"; a label name has letters, digits and _ and"
+              + " does not start with a digit, e.g. tenant");
+        } else {
+          name.ifPresent(groupBy::add);
+        }
       }
       groupByAll = groupBy.contains(GROUP_BY_ALL);
       if (groupByAll && groupBy.size() > 1) {
@@ -303,7 +316,13 @@ final class NotifyReader {
     Duration repeatInterval = node.positiveDuration("repeat_interval", parent.repeatInterval());
     List<String> mutes = new ArrayList<>(parent.muteTimeIntervals());
     for (YamlNode interval : node.list("mute_time_intervals")) {
-      interval.asString().filter(name -> !mutes.contains(name)).ifPresent(mutes::add);
+      Optional<String> name = interval.asString();
+      if (name.isPresent() && !MUTE_INTERVALS.contains(name.get())) {
+        interval.problem("got \"" + name.get() + "\"; a route is muted by the calendar intervals "
+            + String.join(", ", MUTE_INTERVALS));
+      } else {
+        name.filter(n -> !mutes.contains(n)).ifPresent(mutes::add);
+      }
     }
     RouteConfig self =
         new RouteConfig(

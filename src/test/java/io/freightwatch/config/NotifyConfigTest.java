@@ -73,7 +73,7 @@ class NotifyConfigTest {
                           group_wait: 10s
                         - matchers: {domain: "=~transport|warehouse"}
                           receiver: teams
-                          mute_time_intervals: [night-shift]
+                          mute_time_intervals: [outside_operating_hours]
                         - receiver: alertmanager
                           group_by: ['...']
                   """);
@@ -92,8 +92,28 @@ class NotifyConfigTest {
     assertThat(pagerduty.matchers())
         .extracting(Object::toString)
         .containsExactlyInAnyOrder("severity=\"critical\"", "customer_facing=\"true\"");
-    assertThat(root.routes().get(1).muteTimeIntervals()).containsExactly("night-shift");
+    assertThat(root.routes().get(1).muteTimeIntervals())
+        .containsExactly("outside_operating_hours");
     assertThat(root.routes().get(2).groupByAll()).isTrue();
+  }
+
+  @Test
+  void rejectsUnknownMuteIntervalsAndBadGroupLabels() throws Exception {
+    String message =
+        errors(
+            RECEIVERS
+                + """
+                    route:
+                      receiver: ops
+                      group_by: [alertname, bad-label]
+                      mute_time_intervals: [night-shift]
+                  """);
+
+    assertThat(message)
+        .contains("notify.route.group_by[1]: got \"bad-label\"; a label name has letters")
+        .contains("notify.route.mute_time_intervals[0]: got \"night-shift\"; a route is muted by"
+            + " the calendar intervals outside_operating_hours, maintenance, holiday, peak,"
+            + " release_freeze");
   }
 
   @Test
