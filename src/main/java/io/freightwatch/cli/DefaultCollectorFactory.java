@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -61,10 +62,19 @@ public final class DefaultCollectorFactory implements CollectorFactory {
       });
     }
     if (!config.redis().isEmpty()) {
-      redisResources = RedisCollector.createClientResources();
-      for (RedisTarget target : config.redis()) {
-        scheduler.add(new RedisCollector(target, redisResources));
-      }
+      // Lettuce's thread pools and clients take seconds to initialise the first time: build them
+      // on the worker pool and add the collectors back on the event loop.
+      discoveries.add(context.blocking(() -> {
+        ClientResources resources = RedisCollector.createClientResources();
+        List<RedisCollector> collectors = new ArrayList<>();
+        for (RedisTarget target : config.redis()) {
+          collectors.add(new RedisCollector(target, resources));
+        }
+        return Map.entry(resources, collectors);
+      }).onSuccess(created -> {
+        redisResources = created.getKey();
+        created.getValue().forEach(scheduler::add);
+      }).<Void>mapEmpty());
     }
     for (TraefikTarget target : config.traefik()) {
       scheduler.add(new TraefikCollector(target));

@@ -139,7 +139,7 @@ public final class RedisCollector implements Collector {
   public Future<List<Sample>> scrape(ScrapeContext context) {
     Context caller = context.vertx().getOrCreateContext();
     Future<List<Sample>> samples =
-        connected(caller)
+        connected(context, caller)
             .compose(open -> send(open.async(), caller, context))
             // Connect and command each have the target's timeout, so together they may need twice
             // that. This bounds the whole scrape by the scheduler's limit.
@@ -272,14 +272,21 @@ public final class RedisCollector implements Collector {
     return promise.future();
   }
 
-  private Future<StatefulRedisConnection<String, String>> connected(Context caller) {
+  /**
+   * Returns the open connection or opens one. Lettuce's connect call resolves the address and, the
+   * first time, loads and initialises Netty's TLS and channel classes, which takes seconds; it runs
+   * on the worker pool so the event loop never waits for it.
+   */
+  private Future<StatefulRedisConnection<String, String>> connected(ScrapeContext context,
+      Context caller) {
     if (closed) {
       return Future.failedFuture(new IllegalStateException("collector is closed"));
     }
     if (connection != null) {
       return Future.succeededFuture(connection);
     }
-    return Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri), caller)
+    return context.blocking(() -> client.connectAsync(StringCodec.UTF8, uri))
+        .compose(pending -> Future.fromCompletionStage(pending, caller))
         .onSuccess(
             open -> {
               if (closed) {
