@@ -28,18 +28,20 @@ import picocli.CommandLine.Option;
       "Scrape every target once, evaluate every rule once, print the targets, signals and"
           + " alerts as tables on stdout, and exit. No notification is sent and no port is"
           + " opened.",
-      "Rules are evaluated as if their 'for' had passed; rules on increase, rate or growth"
-          + " need two scrapes and report nothing here, and SLO burn-rate alerts need history"
+      "Rules are evaluated as if their 'for' had passed. Rules on increase, rate or growth"
+          + " need two scrapes of their target, which only targets with an interval shorter than"
+          + " the run get; the others report nothing here. SLO burn-rate alerts need history"
           + " and are not evaluated.",
-      "Exit codes: 0 no critical alert fires, 1 a critical alert fires, 2 the configuration is"
-          + " invalid, 3 the collection failed or did not finish within --timeout."
+      "Exit codes: 0 every target answered and no critical alert fires, 1 a critical alert"
+          + " fires, 2 the configuration is invalid, 3 a target could not be scraped (see the"
+          + " targets table) or the collection did not finish within --timeout."
     })
 final class OnceCommand implements Callable<Integer> {
 
   /** Exit code when a critical alert fires. */
   static final int EXIT_CRITICAL = 1;
 
-  /** Exit code when the collection failed or did not finish in time. */
+  /** Exit code when a target could not be scraped or the collection did not finish in time. */
   static final int EXIT_TIMEOUT = 3;
 
   @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
@@ -85,7 +87,17 @@ final class OnceCommand implements Callable<Integer> {
       OnceTables.print(out, report, signalPrefix);
       out.flush();
       boolean critical = report.alerts().stream().anyMatch(OnceCommand::isCriticalFiring);
-      return critical ? EXIT_CRITICAL : 0;
+      if (critical) {
+        return EXIT_CRITICAL;
+      }
+      long down = report.targets().stream().filter(target -> !target.up()).count();
+      if (down > 0) {
+        err.println(down + " of " + report.targets().size() + " targets could not be scraped;"
+            + " the targets table gives each error");
+        err.flush();
+        return EXIT_TIMEOUT;
+      }
+      return 0;
     } catch (TimeoutException | RuntimeException e) {
       // Scrape failures are reported in the targets table; this is a collection that never
       // finished, or a failure outside any scrape.

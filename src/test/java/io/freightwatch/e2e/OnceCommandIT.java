@@ -64,6 +64,19 @@ class OnceCommandIT {
     assertThat(result.out()).containsPattern("(?m)^  probe_targets +firing +warning ");
   }
 
+  @Test
+  void unreachableTargetGivesExitThree(@TempDir Path dir) throws Exception {
+    Path config = config(dir, "warning", 1e9);
+    Files.writeString(config, Files.readString(config)
+        .replace(lab.redis().uri(), "redis://127.0.0.1:1"));
+
+    Result result = once(config);
+
+    assertThat(result.exitCode()).as("stderr: %s", result.err()).isEqualTo(3);
+    assertThat(result.out()).containsPattern("(?m)^  redis +sessions +down ");
+    assertThat(result.err()).contains("1 of ").contains("targets could not be scraped");
+  }
+
   /** Writes a configuration for the lab whose only rule fires when target_up > threshold. */
   private Path config(Path dir, String severity, double threshold) throws Exception {
     Path rules = Files.createDirectories(dir.resolve("rules"));
