@@ -53,7 +53,7 @@ final class RulesCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
       RuleSet set;
       try {
@@ -64,11 +64,25 @@ final class RulesCommand implements Runnable {
         return Main.EXIT_CONFIG_ERROR;
       }
       Path target = out == null ? rules.resolve("prometheus") : out;
-      Files.createDirectories(target);
-      Files.writeString(target.resolve(RULES_FILE), PrometheusExport.alertingRules(set.rules()),
-          StandardCharsets.UTF_8);
-      Files.writeString(target.resolve(SLOS_FILE), PrometheusExport.sloRules(set.slos()),
-          StandardCharsets.UTF_8);
+      if (Files.exists(target) && !Files.isDirectory(target)) {
+        err.println("--out " + target + " is a file; give a directory to write " + RULES_FILE
+            + " and " + SLOS_FILE + " into");
+        err.flush();
+        return 1;
+      }
+      try {
+        Files.createDirectories(target);
+        Files.writeString(target.resolve(RULES_FILE), PrometheusExport.alertingRules(set.rules()),
+            StandardCharsets.UTF_8);
+        Files.writeString(target.resolve(SLOS_FILE), PrometheusExport.sloRules(set.slos()),
+            StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        err.println("cannot write the Prometheus rules to " + target + " ("
+            + e.getClass().getSimpleName() + ": " + e.getMessage() + "); check that the directory"
+            + " is writable");
+        err.flush();
+        return 1;
+      }
       PrintWriter stdout = spec.commandLine().getOut();
       stdout.println("wrote " + set.rules().size() + " rule(s) and " + set.slos().size()
           + " SLO(s) to " + target);
