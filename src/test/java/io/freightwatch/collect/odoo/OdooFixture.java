@@ -83,6 +83,33 @@ final class OdooFixture {
     return this;
   }
 
+  /**
+   * Inserts an {@code ir_cron} row of Odoo 17 (unlimited numbercall) and returns its id.
+   *
+   * @param nextcall the next planned run, naive UTC
+   */
+  int cron(String name, boolean active, LocalDateTime nextcall) throws SQLException {
+    try (Connection admin = server.admin(database);
+        java.sql.PreparedStatement insert =
+            admin.prepareStatement(
+                "INSERT INTO ir_cron (ir_actions_server_id, cron_name, user_id, active,"
+                    + " interval_number, interval_type, numbercall, doall, nextcall, priority)"
+                    + " VALUES (1, ?, 1, ?, 1, 'hours', -1, false, ?, 5) RETURNING id")) {
+      insert.setString(1, name);
+      insert.setBoolean(2, active);
+      insert.setObject(3, nextcall);
+      try (ResultSet row = insert.executeQuery()) {
+        row.next();
+        return row.getInt(1);
+      }
+    }
+  }
+
+  /** Inserts an {@code ir_cron_trigger} row asking for a run of {@code cronId} at {@code callAt}. */
+  OdooFixture trigger(int cronId, LocalDateTime callAt) throws SQLException {
+    return sql("INSERT INTO ir_cron_trigger (cron_id, call_at) VALUES (?, ?)", cronId, callAt);
+  }
+
   /** Runs {@code sql} on the tenant database. */
   OdooFixture sql(String sql, Object... parameters) throws SQLException {
     server.execute(database, sql, parameters);
