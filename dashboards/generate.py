@@ -280,7 +280,7 @@ ODOO_QUEUES = [
     panel("Outgoing mail due and in exception", "timeseries", "none",
           [q('sum by (tenant) (freightwatch_odoo_mail_outgoing_due{%s})' % ODOO
              + zero_per_tenant(ODOO), "{{tenant}} due"),
-           q('sum by (tenant) (freightwatch_odoo_mail_exceptions{%s})' % ODOO
+           q('sum by (tenant) (freightwatch_odoo_mail_messages{%s, state="exception"})' % ODOO
              + zero_per_tenant(ODOO), "{{tenant}} exception")],
           "Mails waiting to be sent and mails that failed (mail.mail in exception)."),
 ]) + [

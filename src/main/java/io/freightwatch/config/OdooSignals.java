@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * Business signals read from every tenant of an Odoo target besides the job queue.
  *
- * @param cronMaxSeries most {@code ir_cron} series per tenant; the most overdue crons are kept
+ * @param cronMaxSeries maximum number of {@code ir_cron} series per tenant; the most overdue crons are kept
  * @param customQueries user-defined read-only queries, each giving one labelled gauge
  */
 public record OdooSignals(int cronMaxSeries, List<CustomQuery> customQueries) {
@@ -35,7 +35,7 @@ public record OdooSignals(int cronMaxSeries, List<CustomQuery> customQueries) {
    * @param sql a single SELECT or WITH statement, without a trailing semicolon
    * @param valueColumn result column holding the gauge value
    * @param labelColumns result columns that become labels of the same name
-   * @param maxRows most rows the query may return; more is reported as an error
+   * @param maxRows maximum number of rows the query may return; more is reported as an error
    * @param statementTimeout {@code statement_timeout} of the query's transaction
    * @param keyPath configuration key path of the query, e.g. {@code
    *     targets.odoo[0].custom_queries[1]}, for error messages

@@ -24,7 +24,7 @@ final class SingleStatement {
    * Returns {@code sql} without surrounding blanks and without a final semicolon.
    *
    * @throws IllegalArgumentException when the text is empty, has an unterminated literal or
-   *     comment, chains statements, or does not start with SELECT or WITH; the message says which
+   *     comment, chains statements, or does not start with SELECT or WITH; the message names the problem
    */
   static String check(String sql) {
     SingleStatement scan = new SingleStatement(sql.strip());
@@ -33,7 +33,7 @@ final class SingleStatement {
     if (scan.lastSemicolon >= 0) {
       if (!isBlankOrComment(body.substring(scan.lastSemicolon + 1))) {
         throw new IllegalArgumentException(
-            "holds more than one statement (a ';' at offset " + scan.lastSemicolon
+            "contains more than one statement (a ';' at offset " + scan.lastSemicolon
                 + " is followed by more SQL); give a single SELECT");
       }
       body = body.substring(0, scan.lastSemicolon).strip();
@@ -67,7 +67,7 @@ final class SingleStatement {
       } else {
         if (c == ';') {
           if (lastSemicolon >= 0) {
-            throw new IllegalArgumentException("holds more than one statement (';' at offsets "
+            throw new IllegalArgumentException("contains more than one statement (';' at offsets "
                 + lastSemicolon + " and " + position + "); give a single SELECT");
           }
           lastSemicolon = position;

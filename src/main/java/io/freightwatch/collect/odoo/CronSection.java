@@ -36,7 +36,7 @@ final class CronSection implements TenantSection {
   private boolean hasFailureColumns;
 
   /**
-   * @param maxSeries most per-cron series per scrape; the most overdue crons are kept
+   * @param maxSeries maximum number of per-cron series per scrape; the most overdue crons are kept
    */
   CronSection(int maxSeries) {
     if (maxSeries < 1) {

@@ -12,6 +12,9 @@ final class TenantSections {
   static List<TenantSection> create(OdooTarget target) {
     return List.of(
         new QueueSection(),
-        new CronSection(target.signals().cronMaxSeries()));
+        new CronSection(target.signals().cronMaxSeries()),
+        new MailSection(),
+        new EdiSection(),
+        new PickingSection());
   }
 }
