@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -24,15 +25,19 @@ final class OdooSignalsReader {
 
   private OdooSignalsReader() {}
 
-  /** Reads the keys of one {@code targets.odoo[]} entry. */
-  static OdooSignals read(YamlNode target) {
+  /**
+   * Reads the keys of one {@code targets.odoo[]} entry.
+   *
+   * @param server the target's PostgreSQL server, when it names a known one
+   */
+  static OdooSignals read(YamlNode target, Optional<PostgresTarget> server) {
     int cronMaxSeries = target.integer("cron_max_series", OdooSignals.DEFAULT_CRON_MAX_SERIES, 1,
         10_000);
     List<CustomQuery> queries = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<String> metrics = new HashSet<>();
     for (YamlNode item : target.list("custom_queries")) {
-      CustomQuery query = readQuery(item);
+      CustomQuery query = readQuery(item, server);
       if (query == null) {
         continue;
       }
@@ -50,7 +55,7 @@ final class OdooSignalsReader {
   }
 
   /** Returns the query, or null after recording a problem that leaves it unusable. */
-  private static CustomQuery readQuery(YamlNode item) {
+  private static CustomQuery readQuery(YamlNode item, Optional<PostgresTarget> server) {
     item.allowOnly("name", "metric", "help", "sql", "value", "labels", "max_rows",
         "statement_timeout");
     String name = item.requiredString("name", "orders_waiting_for_label");
@@ -60,7 +65,7 @@ final class OdooSignalsReader {
     int maxRows = item.integer("max_rows", CustomQuery.DEFAULT_MAX_ROWS, 1, MAX_ROWS_LIMIT);
     Duration timeout =
         item.positiveDuration("statement_timeout", CustomQuery.DEFAULT_STATEMENT_TIMEOUT);
-    boolean valid = checkName(item, name) & checkTimeout(item, timeout);
+    boolean valid = checkName(item, name) & checkTimeout(item, timeout, server);
     String metric = readMetric(item, name);
     String sql = checkSql(item, sqlText);
     List<String> labels = readLabels(item, value);
@@ -81,10 +86,20 @@ final class OdooSignalsReader {
     return !name.isEmpty();
   }
 
-  private static boolean checkTimeout(YamlNode item, Duration timeout) {
+  private static boolean checkTimeout(
+      YamlNode item, Duration timeout, Optional<PostgresTarget> server) {
+    YamlNode node = item.get("statement_timeout").orElse(item);
     if (timeout.compareTo(MAX_STATEMENT_TIMEOUT) > 0) {
-      item.get("statement_timeout").orElse(item).problem("got " + timeout.toSeconds()
-          + "s; expected at most 1m, because the query runs inside the tenant's scrape");
+      node.problem("got " + timeout.toMillis() + "ms; expected at most 1m, because the query"
+          + " runs inside the tenant's scrape");
+      return false;
+    }
+    // The agent's socket timeout follows the server's statement_timeout; a longer query would
+    // lose the connection instead of ending with a clear timeout error.
+    if (server.isPresent() && timeout.compareTo(server.get().statementTimeout()) > 0) {
+      node.problem("got " + timeout.toMillis() + "ms; expected at most the statement_timeout of"
+          + " targets.postgres \"" + server.get().name() + "\" ("
+          + server.get().statementTimeout().toMillis() + "ms); raise that or lower this");
       return false;
     }
     return true;

@@ -131,7 +131,7 @@ final class TargetsReader {
           + " database: odoo_acme}] or discover: {include: \"odoo_.*\"}");
     }
     Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
-    OdooSignals signals = OdooSignalsReader.read(item);
+    OdooSignals signals = OdooSignalsReader.read(item, server);
     return server.map(s -> new OdooTarget(s, tenants, discovery, interval, signals));
   }
 

@@ -15,6 +15,7 @@ final class TenantSections {
         new CronSection(target.signals().cronMaxSeries()),
         new MailSection(),
         new EdiSection(),
-        new PickingSection());
+        new PickingSection(),
+        new CustomQuerySection(target.signals().customQueries()));
   }
 }
