@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How late Odoo's active scheduled actions ({@code ir_cron}) are, and on Odoo 18 how often each
@@ -18,7 +20,8 @@ import java.util.Set;
  * zone enters the result. A cron is due at its {@code nextcall} or at its earliest pending trigger,
  * whichever comes first. On Odoo 16 and 17 a cron with {@code numbercall = 0} has finished its runs
  * and is never due. The columns are read from {@code information_schema} at the first scrape and
- * again whenever the tenant's base version changes.
+ * again whenever the tenant's base version changes. A tenant whose {@code ir_cron} the agent cannot
+ * read gives no cron series and one warning, and the rest of its scrape goes on.
  */
 final class CronSection implements TenantSection {
 
@@ -29,6 +32,8 @@ final class CronSection implements TenantSection {
 
   /** Cron names longer than this are cut, so that one odd name cannot bloat every sample. */
   static final int MAX_NAME_LENGTH = 120;
+
+  private static final Logger LOG = LoggerFactory.getLogger(CronSection.class);
 
   private final int maxSeries;
   private String schemaVersion;
@@ -59,7 +64,10 @@ final class CronSection implements TenantSection {
   public void read(Connection connection, Labels tenantLabels, List<Sample> out)
       throws SQLException {
     if (sql == null) {
-      detectSchema(connection);
+      detectSchema(connection, tenantLabels.get("tenant"));
+    }
+    if (sql.isEmpty()) {
+      return;
     }
     double maxOverdue = 0;
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -112,8 +120,16 @@ final class CronSection implements TenantSection {
     }
   }
 
-  private void detectSchema(Connection connection) throws SQLException {
+  private void detectSchema(Connection connection, String tenant) throws SQLException {
     Set<String> cronColumns = TableColumns.of(connection, "ir_cron");
+    if (!cronColumns.contains("nextcall")) {
+      // information_schema hides tables the role cannot read. Checked once per base version, so
+      // this logs once rather than at every scrape.
+      LOG.warn("ir_cron not readable, cron signals off; tenant={} fix=\"GRANT SELECT ON ir_cron,"
+          + " ir_cron_trigger TO the agent's role\"", tenant);
+      sql = "";
+      return;
+    }
     boolean hasTriggers = TableColumns.of(connection, "ir_cron_trigger").contains("call_at");
     hasFailureColumns =
         cronColumns.contains("failure_count") && cronColumns.contains("first_failure_date");

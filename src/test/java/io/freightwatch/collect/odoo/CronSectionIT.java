@@ -195,6 +195,19 @@ class CronSectionIT {
     assertThat(value(samples, CronSection.MAX_OVERDUE, ACME)).isBetween(86_400.0, 86_460.0);
   }
 
+  @Test
+  void unreadableCronTableEmitsNothing() throws Exception {
+    String database = server.createDatabase("business_cron_missing");
+    server.execute(database, "CREATE TABLE ir_module_module (id serial PRIMARY KEY,"
+        + " name varchar NOT NULL, state varchar, latest_version varchar)");
+    tenant(database);
+
+    List<Sample> samples = harness.scrape(collector(database, 100));
+
+    assertThat(samples).noneMatch(s -> s.name().startsWith("freightwatch_odoo_cron_"));
+    assertThat(samples).anyMatch(s -> s.name().equals(OdooQueueCollector.TENANT_INFO));
+  }
+
   private static String caseDatabase(String purpose) throws Exception {
     String database = server.createDatabase(purpose);
     String sql;
