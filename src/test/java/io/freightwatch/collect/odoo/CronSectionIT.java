@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Cron lateness against real PostgreSQL. The field case about naive UTC timestamps runs on the
- * case's own table, with a now() pinned to the case's transaction time; the other tests use the
- * Odoo 17 tenant schema, which is built from the Odoo reference schema since Odoo cannot run here.
+ * case's own table, with a now() pinned to the case's transaction time. The other tests use the
+ * Odoo 17 tenant schema, built from the Odoo reference schema because Odoo cannot run here.
  */
 class CronSectionIT {
 
