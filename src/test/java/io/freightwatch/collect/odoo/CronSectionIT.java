@@ -106,6 +106,12 @@ class CronSectionIT {
                 "Mail: send queued mails", 0.0,
                 "Stock: nightly reservations", 0.0,
                 "EDI: push invoices", 3.0));
+    assertThat(
+            byCron(samples, CronSection.FAILURES).entrySet().stream()
+                .filter(e -> e.getValue() >= 3)
+                .map(Map.Entry::getKey))
+        .as("crons the cron_failing rule (3 or more failures in a row) warns about")
+        .containsExactly("EDI: push invoices");
     assertThat(byCron(samples, CronSection.FIRST_FAILURE_AGE))
         .as("failing since 07:50 UTC, 40 minutes before the scrape")
         .containsExactlyEntriesOf(Map.of("EDI: push invoices", 40 * 60.0));
