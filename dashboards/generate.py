@@ -172,6 +172,11 @@ OVERVIEW = [
           [q('sum by (tenant) (freightwatch_odoo_pickings_ready_late{%s})' % ODOO
              + zero_per_tenant(ODOO), "{{tenant}}")],
           "Pickings ready to ship whose scheduled date has passed: the warehouse backlog."),
+    panel("Transfers ready by operation type", "timeseries", "none",
+          [q('sum by (tenant, picking_type) (freightwatch_odoo_pickings{%s, state="assigned"})'
+             % ODOO + zero_per_tenant(ODOO), "{{tenant}} {{picking_type}}")],
+          "Open transfers in state assigned (ready) per operation type code: outgoing"
+          " deliveries and internal picks wait for the floor, incoming receipts for a truck."),
     panel("Deliveries past their deadline", "timeseries", "none",
           [q('sum by (tenant) (freightwatch_odoo_deliveries_past_deadline{%s})' % ODOO
              + zero_per_tenant(ODOO), "{{tenant}}")],
@@ -198,6 +203,12 @@ OVERVIEW = [
              "{{integration}}")],
           "Share of failed calls per partner integration (carrier, EDI, marketplace) over the"
           " configured window."),
+    panel("EDI exchange error ratio (30 min)", "timeseries", "percentunit",
+          [q('sum by (tenant, backend) (increase(freightwatch_odoo_edi_exchange_errors_total{%s}'
+             '[30m])) / sum by (tenant, backend) (increase(freightwatch_odoo_edi_exchanges_total'
+             '{%s}[30m]))' % (ODOO, ODOO), "{{tenant}} {{backend}}")],
+          "EDI exchange records that entered an error state per record created, per backend;"
+          " the edi_exchange_errors rule fires above 10 %."),
     panel("EDI exchanges in error", "timeseries", "none",
           [q('sum by (tenant) (freightwatch_odoo_edi_exchanges_in_error{%s})' % ODOO
              + zero_per_tenant(ODOO), "{{tenant}}")],
@@ -277,10 +288,15 @@ ODOO_QUEUES = [
           [q('max by (tenant) (freightwatch_odoo_cron_max_overdue_seconds{%s})' % ODOO
              + zero_per_tenant(ODOO), "{{tenant}}")],
           "How late the most overdue active ir.cron job is; Odoo's cron times are naive UTC."),
+    panel("Most overdue scheduled actions", "timeseries", "s",
+          [q('topk(10, max by (tenant, cron) (freightwatch_odoo_cron_overdue_seconds{%s}))'
+             % ODOO, "{{tenant}} {{cron}}")],
+          "The ten active ir.cron jobs furthest past their nextcall or pending trigger, in UTC;"
+          " the cron_stalled rule fires above 15 minutes."),
     panel("Outgoing mail due and in exception", "timeseries", "none",
           [q('sum by (tenant) (freightwatch_odoo_mail_outgoing_due{%s})' % ODOO
              + zero_per_tenant(ODOO), "{{tenant}} due"),
-           q('sum by (tenant) (freightwatch_odoo_mail_exceptions{%s})' % ODOO
+           q('sum by (tenant) (freightwatch_odoo_mail_messages{%s, state="exception"})' % ODOO
              + zero_per_tenant(ODOO), "{{tenant}} exception")],
           "Mails waiting to be sent and mails that failed (mail.mail in exception)."),
 ]) + [

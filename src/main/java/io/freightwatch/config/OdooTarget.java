@@ -13,15 +13,27 @@ import java.util.regex.Pattern;
  * @param tenants tenants listed explicitly; may be empty when discovery is on
  * @param discovery how to find more tenant databases on the server, if at all
  * @param interval time between scrapes of each tenant
+ * @param signals crons, custom queries and other business signals read from each tenant
  */
 public record OdooTarget(
-    PostgresTarget server, List<Tenant> tenants, Optional<Discovery> discovery, Duration interval) {
+    PostgresTarget server,
+    List<Tenant> tenants,
+    Optional<Discovery> discovery,
+    Duration interval,
+    OdooSignals signals) {
 
   public OdooTarget {
     Objects.requireNonNull(server, "server");
     tenants = List.copyOf(tenants);
     Objects.requireNonNull(discovery, "discovery");
     Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(signals, "signals");
+  }
+
+  /** Creates a target with the default business signals and no custom queries. */
+  public OdooTarget(
+      PostgresTarget server, List<Tenant> tenants, Optional<Discovery> discovery, Duration interval) {
+    this(server, tenants, discovery, interval, OdooSignals.DEFAULT);
   }
 
   /**

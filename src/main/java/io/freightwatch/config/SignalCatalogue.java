@@ -62,11 +62,14 @@ public final class SignalCatalogue {
   }
 
   /**
-   * Returns true when {@code name} is a known or planned signal, or a signal outside the agent's
-   * prefix.
+   * Returns true when {@code name} is a known or planned signal, a custom query's gauge (under
+   * {@link OdooSignals.CustomQuery#METRIC_PREFIX}), or a signal outside the agent's prefix.
    */
   public boolean isKnown(String name) {
-    return !name.startsWith(PREFIX) || entries.containsKey(name) || planned.containsKey(name);
+    return !name.startsWith(PREFIX)
+        || name.startsWith(OdooSignals.CustomQuery.METRIC_PREFIX)
+        || entries.containsKey(name)
+        || planned.containsKey(name);
   }
 
   /** Returns the known signal whose name is closest to {@code name}, for suggestions. */

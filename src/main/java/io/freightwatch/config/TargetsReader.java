@@ -104,7 +104,8 @@ final class TargetsReader {
   }
 
   private Optional<OdooTarget> readOdoo(YamlNode item) {
-    item.allowOnly("server", "tenants", "discover", "interval");
+    item.allowOnly("server", "tenants", "discover", "interval", "cron_max_series",
+        "custom_queries");
     String serverName = item.requiredString("server", "primary-eu1");
     Optional<PostgresTarget> server =
         postgres.stream().filter(p -> p.name().equals(serverName)).findFirst();
@@ -130,7 +131,8 @@ final class TargetsReader {
           + " database: odoo_acme}] or discover: {include: \"odoo_.*\"}");
     }
     Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
-    return server.map(s -> new OdooTarget(s, tenants, discovery, interval));
+    OdooSignals signals = OdooSignalsReader.read(item, server);
+    return server.map(s -> new OdooTarget(s, tenants, discovery, interval, signals));
   }
 
   private OdooTarget.Discovery readDiscovery(YamlNode node) {

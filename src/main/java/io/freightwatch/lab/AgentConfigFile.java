@@ -9,8 +9,8 @@ import java.util.Objects;
 
 /**
  * The agent configuration (YAML) that points Freightwatch at a running lab: both PostgreSQL servers
- * as cluster {@code lab}, Odoo tenants found by discovery on the primary, the Redis session store,
- * the Traefik stand-in, a rules directory and one Alertmanager-style webhook.
+ * as cluster {@code lab}, Odoo tenants found by discovery on the primary with one custom query, the
+ * Redis session store, the Traefik stand-in, a rules directory and one Alertmanager-style webhook.
  *
  * @param listen host:port of the agent's HTTP server, e.g. {@code 127.0.0.1:9187}
  * @param interval scrape and rule evaluation interval
@@ -72,6 +72,7 @@ public record AgentConfigFile(
         .append(quote(OdooTenants.DATABASE_PREFIX + "(?<tenant>.+)"))
         .append('\n');
     yaml.append("      interval: ").append(every).append('\n');
+    customQueries(yaml);
     yaml.append("  redis:\n");
     yaml.append("    - name: sessions\n");
     yaml.append("      url: ").append(quote(lab.redis().uri())).append('\n');
@@ -94,6 +95,30 @@ public record AgentConfigFile(
     yaml.append("      type: webhook\n");
     yaml.append("      url: ").append(quote(webhookUrl)).append('\n');
     return yaml.toString();
+  }
+
+  /**
+   * Appends a custom query: sale orders whose delivery left the warehouse with a carrier but still
+   * has no tracking reference, because the carrier's label job has not succeeded yet.
+   */
+  private static void customQueries(StringBuilder yaml) {
+    yaml.append("      custom_queries:\n");
+    yaml.append("        - name: sale_orders_waiting_for_label\n");
+    yaml.append("          help: Sale orders shipped with a carrier but without a tracking")
+        .append(" reference yet, per carrier.\n");
+    yaml.append("          sql: |\n");
+    yaml.append("            SELECT coalesce(p.carrier_id::text, 'none') AS carrier_id,\n");
+    yaml.append("                   count(DISTINCT p.origin) AS sale_orders\n");
+    yaml.append("            FROM stock_picking p\n");
+    yaml.append("            JOIN stock_picking_type pt ON pt.id = p.picking_type_id\n");
+    yaml.append("            WHERE pt.code = 'outgoing' AND p.state = 'done'\n");
+    yaml.append("              AND p.carrier_id IS NOT NULL AND p.carrier_tracking_ref IS NULL\n");
+    yaml.append("              AND p.date_done > (now() AT TIME ZONE 'UTC') - interval '1 day'\n");
+    yaml.append("            GROUP BY 1\n");
+    yaml.append("          value: sale_orders\n");
+    yaml.append("          labels: [carrier_id]\n");
+    yaml.append("          max_rows: 50\n");
+    yaml.append("          statement_timeout: 2s\n");
   }
 
   /** Formats a duration the Prometheus way: 500ms, 15s, 5m, 1h, 1d. */

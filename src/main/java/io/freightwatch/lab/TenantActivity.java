@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * One tick of a tenant's business, written as Odoo 17 would write it. Sales orders arrive as an EDI
  * exchange record plus an import job, dispatch advices leave as export jobs, and receipts and
- * deliveries move through their states. Each delivery done gets a carrier-label job, and due crons
- * get a new nextcall. Runs on a workload thread with its own connection, one call per transaction.
+ * deliveries move through their states. Each delivery done gets a carrier-label job and a delivery
+ * note mail, which the mail queue sends 20 seconds later, and due crons get a new nextcall. Runs on a workload thread with its own connection, one call per transaction.
  */
 final class TenantActivity {
 
@@ -49,11 +49,12 @@ final class TenantActivity {
       withNow(
           """
           INSERT INTO stock_picking (id, name, origin, move_type, state, priority,
-              scheduled_date, date, location_id, location_dest_id, picking_type_id, partner_id,
+              scheduled_date, date_deadline, date, location_id, location_dest_id, picking_type_id, partner_id,
               company_id, user_id, is_locked, printed, carrier_id, create_uid, create_date,
               write_uid, write_date)
           SELECT n, 'WH/' || pt.sequence_code || '/' || lpad(n::text, 5, '0'),
-              ? || lpad(n::text, 5, '0'), 'direct', ?, '0', :now + interval '2 hours', :now,
+              ? || lpad(n::text, 5, '0'), 'direct', ?, '0', :now + interval '2 hours',
+              CASE WHEN pt.code = 'outgoing' THEN :now + interval '1 day' END, :now,
               pt.default_location_src_id, pt.default_location_dest_id, pt.id, 10 + n % 40, 1, 2,
               true, false, CASE WHEN pt.code = 'outgoing' THEN 1 END, 2, :now, 2, :now
           FROM (SELECT nextval('stock_picking_id_seq') AS n) s, stock_picking_type pt
@@ -94,6 +95,36 @@ final class TenantActivity {
           VALUES (gen_random_uuid()::text, 2, 1, ?, 'stock.picking', 'send_to_shipper', ?,
               '[]', '{}', ?, 'pending', 10, :now, 0, ?, '<stock.picking>.send_to_shipper',
               'root.carrier', ?)
+          """);
+
+  // A delivery note per validated delivery, queued as Odoo's mail composer queues it.
+  private static final String QUEUE_DELIVERY_NOTE =
+      withNow(
+          """
+          WITH message AS (
+            INSERT INTO mail_message (subject, date, email_from, model, res_id, message_type,
+                create_uid, create_date, write_uid, write_date)
+            VALUES (? || ' delivered', :now, 'warehouse@example.com', 'stock.picking', ?,
+                'email_outgoing', 2, :now, 2, :now)
+            RETURNING id)
+          INSERT INTO mail_mail (mail_message_id, body_html, email_to, state, auto_delete,
+              is_notification, create_uid, create_date, write_uid, write_date)
+          SELECT id, '<p>Your order has left our warehouse.</p>', 'customer@example.com',
+              'outgoing', true, false, 2, :now, 2, :now
+          FROM message
+          """);
+
+  // The mail queue cron sends due mails. Sent mails with auto_delete are deleted together with
+  // their message, as Odoo deletes a sent notification.
+  private static final String SEND_DUE_MAILS =
+      withNow(
+          """
+          WITH sent AS (
+            DELETE FROM mail_mail
+            WHERE state = 'outgoing' AND auto_delete
+              AND create_date <= :now - interval '20 seconds'
+            RETURNING mail_message_id)
+          DELETE FROM mail_message WHERE id IN (SELECT mail_message_id FROM sent)
           """);
 
   // The interval columns hold Odoo's units (minutes, hours, days, weeks, months), which
@@ -138,6 +169,10 @@ final class TenantActivity {
     for (String[] picking :
         finish(connection, TenantSeed.DELIVERY, deliveriesDone.take(tickSeconds))) {
       createLabelJob(connection, Integer.parseInt(picking[0]), picking[1]);
+      queueDeliveryNote(connection, Integer.parseInt(picking[0]), picking[1]);
+    }
+    try (PreparedStatement send = connection.prepareStatement(SEND_DUE_MAILS)) {
+      send.executeUpdate();
     }
     try (PreparedStatement crons = connection.prepareStatement(RUN_DUE_CRONS)) {
       crons.executeUpdate();
@@ -252,6 +287,15 @@ final class TenantActivity {
       insert.setString(3, "stock.picking(" + pickingId + ",).send_to_shipper()");
       insert.setInt(4, Faults.CARRIER_MAX_RETRIES);
       insert.setString(5, pickingName);
+      insert.executeUpdate();
+    }
+  }
+
+  private static void queueDeliveryNote(Connection connection, int pickingId, String pickingName)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(QUEUE_DELIVERY_NOTE)) {
+      insert.setString(1, pickingName);
+      insert.setInt(2, pickingId);
       insert.executeUpdate();
     }
   }

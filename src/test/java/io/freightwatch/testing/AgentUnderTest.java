@@ -67,6 +67,15 @@ public final class AgentUnderTest implements AutoCloseable {
     Path file = dir.resolve("freightwatch.yaml");
     Files.createDirectories(dir);
     Files.writeString(file, configYaml(lab, webhookUrl) + extraYaml);
+    return start(file, rules);
+  }
+
+  /**
+   * Starts an agent with the configuration file {@code file}, such as the one the lab writes.
+   *
+   * @param rules changes applied to each rule the file loads
+   */
+  public static AgentUnderTest start(Path file, UnaryOperator<RuleSpec> rules) throws Exception {
     AgentConfig config = new ConfigLoader().load(file);
     config = config.withRules(config.rules().specs().stream().map(rules).toList());
     Vertx vertx = Vertx.vertx(new VertxOptions()

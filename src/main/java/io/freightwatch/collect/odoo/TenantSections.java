@@ -10,6 +10,12 @@ final class TenantSections {
 
   /** Returns new sections for one tenant; each tenant needs its own, since sections keep state. */
   static List<TenantSection> create(OdooTarget target) {
-    return List.of(new QueueSection());
+    return List.of(
+        new QueueSection(),
+        new CronSection(target.signals().cronMaxSeries()),
+        new MailSection(),
+        new EdiSection(),
+        new PickingSection(),
+        new CustomQuerySection(target.signals().customQueries()));
   }
 }

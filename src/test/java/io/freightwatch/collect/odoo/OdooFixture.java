@@ -83,6 +83,124 @@ final class OdooFixture {
     return this;
   }
 
+  /**
+   * Inserts an {@code ir_cron} row of Odoo 17 (unlimited numbercall) and returns its id.
+   *
+   * @param nextcall the next planned run, naive UTC
+   */
+  int cron(String name, boolean active, LocalDateTime nextcall) throws SQLException {
+    try (Connection admin = server.admin(database);
+        java.sql.PreparedStatement insert =
+            admin.prepareStatement(
+                "INSERT INTO ir_cron (ir_actions_server_id, cron_name, user_id, active,"
+                    + " interval_number, interval_type, numbercall, doall, nextcall, priority)"
+                    + " VALUES (1, ?, 1, ?, 1, 'hours', -1, false, ?, 5) RETURNING id")) {
+      insert.setString(1, name);
+      insert.setBoolean(2, active);
+      insert.setObject(3, nextcall);
+      try (ResultSet row = insert.executeQuery()) {
+        row.next();
+        return row.getInt(1);
+      }
+    }
+  }
+
+  /** Inserts an {@code ir_cron_trigger} row asking for a run of {@code cronId} at {@code callAt}. */
+  OdooFixture trigger(int cronId, LocalDateTime callAt) throws SQLException {
+    return sql("INSERT INTO ir_cron_trigger (cron_id, call_at) VALUES (?, ?)", cronId, callAt);
+  }
+
+  /**
+   * Inserts one {@code mail_mail} row with its {@code mail_message}.
+   *
+   * @param scheduled the scheduled sending time, naive UTC; null to send at once
+   */
+  OdooFixture mail(String state, LocalDateTime created, LocalDateTime scheduled)
+      throws SQLException {
+    return sql(
+        "WITH message AS (INSERT INTO mail_message (message_type, subject, create_date)"
+            + " VALUES ('email', 'Order confirmation', ?) RETURNING id)"
+            + " INSERT INTO mail_mail (mail_message_id, state, create_date, scheduled_date,"
+            + " auto_delete) SELECT id, ?, ?, ?, true FROM message",
+        created,
+        state,
+        created,
+        scheduled);
+  }
+
+  /**
+   * Inserts warehouse WH with operation types of code incoming, outgoing and internal, and a
+   * company-level type of code mrp_operation without a warehouse.
+   */
+  OdooFixture stockWarehouse() throws SQLException {
+    sql(
+        "INSERT INTO stock_warehouse (name, company_id, view_location_id, lot_stock_id, code,"
+            + " reception_steps, delivery_steps, active) VALUES ('Main Warehouse', 1, 7, 8, 'WH',"
+            + " 'one_step', 'ship_only', true)");
+    return sql(
+        "INSERT INTO stock_picking_type (name, sequence_code, code, warehouse_id, active,"
+            + " company_id, reservation_method, create_backorder) VALUES"
+            + " ('{\"en_US\": \"Receipts\"}', 'IN', 'incoming', 1, true, 1, 'at_confirm', 'ask'),"
+            + " ('{\"en_US\": \"Delivery Orders\"}', 'OUT', 'outgoing', 1, true, 1, 'at_confirm',"
+            + " 'ask'),"
+            + " ('{\"en_US\": \"Pick\"}', 'PICK', 'internal', 1, true, 1, 'at_confirm', 'ask'),"
+            + " ('{\"en_US\": \"Manufacturing\"}', 'MO', 'mrp_operation', NULL, true, 1,"
+            + " 'at_confirm', 'ask')");
+  }
+
+  /**
+   * Inserts one {@code stock_picking} of the operation type with {@code typeCode}.
+   *
+   * @param deadline the promised date, naive UTC; null for none
+   */
+  OdooFixture picking(
+      String typeCode, String state, LocalDateTime scheduled, LocalDateTime deadline)
+      throws SQLException {
+    return sql(
+        "INSERT INTO stock_picking (name, move_type, state, scheduled_date, date_deadline,"
+            + " location_id, location_dest_id, picking_type_id, company_id)"
+            + " SELECT 'WH/' || pt.sequence_code || '/' || nextval('stock_picking_id_seq'),"
+            + " 'direct', ?, ?, ?, 8, 5, pt.id, 1 FROM stock_picking_type pt WHERE pt.code = ?",
+        state,
+        scheduled,
+        deadline,
+        typeCode);
+  }
+
+  /**
+   * Inserts EDI backends 1 "DHL EDI" and 2 "Retail partners" of backend type 1, exchange type 1
+   * {@code desadv_export} (output) of backend 1, and type 2 {@code orders_import} (input) without
+   * a backend, which serves both.
+   */
+  OdooFixture ediBackends() throws SQLException {
+    sql(
+        "INSERT INTO edi_backend (id, name, backend_type_id, active) VALUES"
+            + " (1, 'DHL EDI', 1, true), (2, 'Retail partners', 1, true)");
+    return sql(
+        "INSERT INTO edi_exchange_type (id, backend_id, backend_type_id, name, code, direction,"
+            + " active) VALUES (1, 1, 1, 'Despatch advice', 'desadv_export', 'output', true),"
+            + " (2, NULL, 1, 'Orders', 'orders_import', 'input', true)");
+  }
+
+  /**
+   * Inserts one {@code edi_exchange_record} with {@code id}, created and written at {@code
+   * written}.
+   */
+  OdooFixture exchange(int id, int backendId, int typeId, String state, LocalDateTime written)
+      throws SQLException {
+    return sql(
+        "INSERT INTO edi_exchange_record (id, identifier, type_id, backend_id,"
+            + " edi_exchange_state, create_date, write_date) VALUES (?, 'EDI/' || ?::text, ?, ?,"
+            + " ?, ?, ?)",
+        id,
+        id,
+        typeId,
+        backendId,
+        state,
+        written,
+        written);
+  }
+
   /** Runs {@code sql} on the tenant database. */
   OdooFixture sql(String sql, Object... parameters) throws SQLException {
     server.execute(database, sql, parameters);

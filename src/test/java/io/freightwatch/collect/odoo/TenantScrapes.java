@@ -1,0 +1,71 @@
+package io.freightwatch.collect.odoo;
+
+import io.freightwatch.collect.postgres.PgSessions;
+import io.freightwatch.collect.postgres.ScrapeHarness;
+import io.freightwatch.collect.postgres.TestPostgres;
+import io.freightwatch.config.OdooSignals;
+import io.freightwatch.config.OdooTarget;
+import io.freightwatch.store.Labels;
+import io.freightwatch.store.Sample;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Scrapes test tenants the way the agent does, with every section registered for an Odoo target,
+ * and picks values out of the samples. One instance per test class; {@link #close()} drops the
+ * databases it created.
+ */
+final class TenantScrapes implements AutoCloseable {
+
+  static final Labels ACME = Labels.of("tenant", "acme", "cluster", "test-cluster");
+
+  final TestPostgres server;
+  private final ScrapeHarness harness = new ScrapeHarness(Duration.ofSeconds(10));
+  private final PgSessions sessions = new PgSessions(2);
+
+  TenantScrapes() {
+    this.server = TestPostgres.connectOrSkip();
+  }
+
+  /** Returns a collector for tenant acme in {@code database}, with {@code signals}. */
+  OdooQueueCollector collector(String database, OdooSignals signals) {
+    OdooTarget target =
+        new OdooTarget(
+            server.target("test-pg", "postgres", Duration.ofSeconds(5)),
+            List.of(),
+            Optional.empty(),
+            Duration.ofSeconds(15),
+            signals);
+    return new OdooQueueCollector(target, new OdooTarget.Tenant("acme", database), sessions);
+  }
+
+  List<Sample> scrape(OdooQueueCollector collector) {
+    return harness.scrape(collector);
+  }
+
+  /** Returns the values of {@code name} by their labels without tenant and cluster. */
+  static Map<String, Double> values(List<Sample> samples, String name) {
+    Map<String, Double> values = new TreeMap<>();
+    for (Sample sample : samples) {
+      if (sample.name().equals(name)) {
+        if (!sample.labels().get("tenant").equals("acme")
+            || !sample.labels().get("cluster").equals("test-cluster")) {
+          throw new AssertionError("sample without tenant and cluster labels: " + sample);
+        }
+        values.put(sample.labels().without("tenant").without("cluster").toString(),
+            sample.value());
+      }
+    }
+    return values;
+  }
+
+  @Override
+  public void close() throws Exception {
+    sessions.close();
+    harness.close();
+    server.close();
+  }
+}
