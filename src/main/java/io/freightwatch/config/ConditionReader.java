@@ -126,6 +126,10 @@ final class ConditionReader {
     Duration window = node.duration("window", Duration.ZERO);
     if (function != RuleSpec.ValueFunction.VALUE && window.isZero()) {
       node.problem("function " + function.yamlName() + " needs a window; add e.g. window: 5m");
+    } else if (function == RuleSpec.ValueFunction.VALUE && !window.isZero()) {
+      node.get("window").ifPresent(n -> n.problem("got " + Durations.format(window) + ", but a"
+          + " window has no effect on the latest value; remove it or set function: increase or"
+          + " rate"));
     }
     return new RuleCondition.Selector(signal, matchers, function, window);
   }

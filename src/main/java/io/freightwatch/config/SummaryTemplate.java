@@ -172,7 +172,12 @@ public final class SummaryTemplate {
         throw new IllegalArgumentException("{{ " + body + " }}: write the metric name in double"
             + " quotes, e.g. {{ signal \"freightwatch_odoo_queue_job_oldest_pending_age_seconds\" }}");
       }
-      return new Placeholder(Kind.SIGNAL, argument.substring(1, argument.length() - 1), format);
+      String signal = argument.substring(1, argument.length() - 1);
+      if (!SignalCatalogue.get().isKnown(signal)) {
+        throw new IllegalArgumentException("{{ " + body + " }}: "
+            + RuleFileReader.unknownSignal(signal));
+      }
+      return new Placeholder(Kind.SIGNAL, signal, format);
     }
     throw new IllegalArgumentException("{{ " + body + " }} is not understood; use $labels.NAME,"
         + " $value, $threshold or signal \"metric_name\"");

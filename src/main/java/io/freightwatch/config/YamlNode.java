@@ -278,8 +278,9 @@ final class YamlNode {
     String text = child.get().asString().orElse("");
     try {
       double value = Double.parseDouble(text.trim());
-      if (Double.isNaN(value)) {
-        child.get().problem("got NaN; expected a number such as 0.05 or 300");
+      if (Double.isNaN(value) || Double.isInfinite(value)) {
+        child.get().problem("got " + text.trim() + "; expected a finite number such as 0.05 or"
+            + " 300");
         return Optional.empty();
       }
       return Optional.of(value);

@@ -142,6 +142,37 @@ class RuleFileReaderTest {
   }
 
   @Test
+  void rejectsInfiniteThresholdsStrayWindowsAndUnknownTemplateSignals() throws Exception {
+    write("rules.yaml", """
+        rules:
+          - name: infinite
+            signal: jobs
+            threshold: 1e999
+        """ + IMPACT + """
+          - name: stray_window
+            signal: jobs
+            window: 5m
+            threshold: 1
+            impact:
+              domain: platform
+              process: tests
+              summary: 'Backlog {{ signal "freightwatch_no_such_signal" }}'
+              severity: warning
+              owner: test
+              runbook: runbooks/agent_blind_spot.md
+              customer_facing: false
+        """);
+
+    assertThat(problems()).extracting(ConfigProblem::toString)
+        .anySatisfy(p -> assertThat(p).isEqualTo("alert-rules/rules.yaml:4: rules[0].threshold:"
+            + " got 1e999; expected a finite number such as 0.05 or 300"))
+        .anySatisfy(p -> assertThat(p).startsWith("alert-rules/rules.yaml:13: rules[1].window: got"
+            + " 5m, but a window has no effect on the latest value"))
+        .anySatisfy(p -> assertThat(p).contains("rules[1].impact.summary")
+            .contains("freightwatch_no_such_signal"));
+  }
+
+  @Test
   void rejectsThresholdOverrideOfCombination() throws Exception {
     write("rules.yaml", """
         rules:
