@@ -66,7 +66,8 @@ public final class RuleFileReader {
     Map<String, String> seenRules = new HashMap<>();
     Map<String, String> seenSlos = new HashMap<>();
     for (Path file : files) {
-      YamlNode root = YamlNode.parse(file, displayName(file, base), problems);
+      // A file emptied or commented out holds no rules; it must not block every reload.
+      YamlNode root = YamlNode.parse(file, displayName(file, base), problems, true);
       specs.addAll(readRules(root, problems, seenRules));
       for (SloSpec slo : new SloReader().read(root, problems)) {
         if (isUnique(slo.name(), slo.location(), "slos.name", "SLO", seenSlos, problems)) {

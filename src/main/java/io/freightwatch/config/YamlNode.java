@@ -61,15 +61,25 @@ final class YamlNode {
         : file.getFileName().toString(), problems);
   }
 
-  /** Parses {@code file}, naming it {@code name} in messages. */
+  /** Parses {@code file}, naming it {@code name} in messages; an empty file is a problem. */
   static YamlNode parse(Path file, String name, Problems problems) {
+    return parse(file, name, problems, false);
+  }
+
+  /**
+   * Parses {@code file}, naming it {@code name} in messages. A file that is empty or holds only
+   * comments gives an empty mapping, and is recorded as a problem unless {@code emptyAllowed}.
+   */
+  static YamlNode parse(Path file, String name, Problems problems, boolean emptyAllowed) {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       LoaderOptions options = new LoaderOptions();
       options.setAllowDuplicateKeys(false);
       options.setMaxAliasesForCollections(20);
       Node root = new Yaml(options).compose(reader);
       if (root == null) {
-        problems.add(name, "", "the file is empty; expected a YAML mapping");
+        if (!emptyAllowed) {
+          problems.add(name, "", "the file is empty; expected a YAML mapping");
+        }
         return empty(name, problems);
       }
       YamlNode tree = new YamlNode(root, "", name, problems);

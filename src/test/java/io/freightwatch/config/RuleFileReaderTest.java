@@ -173,6 +173,14 @@ class RuleFileReaderTest {
   }
 
   @Test
+  void acceptsEmptyAndCommentedOutFiles() throws Exception {
+    write("empty.yaml", "");
+    write("retired.yaml", "# rules:\n#   - name: old_rule\n");
+
+    assertThat(new RuleFileReader().readRuleSet(rules()).rules()).isEmpty();
+  }
+
+  @Test
   void rejectsThresholdOverrideOfCombination() throws Exception {
     write("rules.yaml", """
         rules:
