@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A probe that gets no answer is data, not a failed scrape: the scrape succeeds and reports
  * {@code freightwatch_odoo_http_up 0}, because a worker pool whose workers are all busy or hung
- * accepts connections and never replies. The service is up when a worker answered the route:
+ * accepts connections and never replies. The service is up when a worker replied on the route:
  * status 200, or for {@code /web/health} status 500 with {@code "db_server_status": false}, which
  * Odoo sends when its workers run but cannot reach PostgreSQL ({@code freightwatch_odoo_http_db_up
  * 0}). The reason for a down service is logged once when the state changes, not on every probe.
@@ -124,7 +124,7 @@ public final class OdooHttpCollector implements Collector {
     Future<HttpResponse<Buffer>> reply = target.endpoint() == OdooHttpTarget.Endpoint.HEALTH
         ? request.send()
         : request.sendBuffer(Buffer.buffer(VERSION_INFO_REQUEST));
-    // The request's own timeouts bound connecting and each wait for data; this one bounds the
+    // The request's own timeouts bound connecting and each wait for data. This one bounds the
     // whole exchange, including a reply that trickles in byte by byte.
     return reply.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
@@ -170,10 +170,10 @@ public final class OdooHttpCollector implements Collector {
     }
     if (probe.up()) {
       if (lastUp != null) {
-        LOG.info("odoo http service answers again target={} url={}", id, baseUrl());
+        LOG.info("odoo http service replies again target={} url={}", id, baseUrl());
       }
     } else {
-      LOG.warn("odoo http service not answering target={} url={} error=\"{}\"", id, baseUrl(),
+      LOG.warn("odoo http service not replying target={} url={} error=\"{}\"", id, baseUrl(),
           probe.reason());
     }
     lastUp = probe.up();
@@ -195,7 +195,7 @@ public final class OdooHttpCollector implements Collector {
   /**
    * Outcome of one probe.
    *
-   * @param up whether a worker answered the route
+   * @param up whether a worker replied on the route
    * @param status HTTP status of the reply, empty without a reply
    * @param latencySeconds time to the whole reply, empty without a reply
    * @param databaseUp Odoo's {@code db_server_status}, empty when the reply had none
