@@ -28,11 +28,6 @@ public record IntegrationsConfig(List<Duration> windows, List<Integration> partn
     partners = List.copyOf(partners);
   }
 
-  /** Returns the longest window, or zero when there are none. */
-  public Duration longestWindow() {
-    return windows.isEmpty() ? Duration.ZERO : windows.get(windows.size() - 1);
-  }
-
   /**
    * One partner integration.
    *

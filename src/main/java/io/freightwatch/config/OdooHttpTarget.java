@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param baseUrl Odoo's base URL, such as {@code http://odoo-acme-web:8069}; the probe adds the
  *     endpoint's path
  * @param interval time between probes
- * @param timeout limit of one request; a worker pool that does not answer within it is down
+ * @param timeout limit of one request; a worker pool that does not reply within it is down
  * @param endpoint which route proves that a worker answers
  * @param checkDatabase whether {@code /web/health} is asked to open a cursor on the database
  *     server too ({@code db_server_status}, Odoo 17.0 builds from late 2024 and 18.0)

@@ -293,6 +293,7 @@ final class TargetsReader {
         OdooHttpTarget.Endpoint.values(), OdooHttpTarget.Endpoint.HEALTH,
         OdooHttpTarget.Endpoint::yamlName);
     boolean checkDatabase = item.bool("check_database", true);
+
     if (timeout.compareTo(interval) >= 0) {
       item.get("timeout").ifPresent(n -> n.problem("got " + Durations.format(timeout)
           + "; the timeout must be shorter than the interval (" + Durations.format(interval)
@@ -301,6 +302,7 @@ final class TargetsReader {
     if (urlText.isEmpty()) {
       return Optional.empty();
     }
+
     YamlNode urlNode = item.get("url").orElse(item);
     Optional<String> credential = Credentials.findInUrl(urlText);
     if (credential.isPresent()) {

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * A counter series family that counts calls of partner integrations, and how one of its series
- * maps to an integration: which label names the process whose resets count, which target source
- * scrapes it, and whether its increases are failed calls, all calls, or both.
+ * maps to an integration. Each family names the label of the process whose resets count and the
+ * target source that scrapes it, and says whether its increases are failed calls, calls, or both.
  */
 enum CallSource {
 
@@ -105,8 +105,8 @@ enum CallSource {
   }
 
   /**
-   * The {@code source} label of {@code freightwatch_target_up} for the targets that produce this
-   * family; their target names equal the process label's values.
+   * Returns the {@code source} label of {@code freightwatch_target_up} for the targets that produce
+   * this family. Their target names equal the process label's values.
    */
   String targetSource() {
     return targetSource;
@@ -118,12 +118,12 @@ enum CallSource {
    */
   abstract Optional<String> tenantOf(Integration integration, Labels labels);
 
-  /** Whether the series' increases are failed calls. */
+  /** Returns true when the series' increases are failed calls. */
   boolean isFailure(Labels labels) {
     return false;
   }
 
-  /** Whether the series' increases are calls, failed or not. */
+  /** Returns true when the series' increases are calls, failed or not. */
   boolean isCall(Labels labels) {
     return true;
   }

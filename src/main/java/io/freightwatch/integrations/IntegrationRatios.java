@@ -169,7 +169,7 @@ public final class IntegrationRatios {
           failed, windowed));
       if (total > 0) {
         // NOTE: EDI errors are counted when an exchange fails and exchanges when they are
-        // created, so in a short window failures can outnumber calls; the ratio is capped at 1.
+        // created, so in a short window failures can outnumber calls. The ratio is capped at 1.
         samples.add(Sample.gauge(FAILURE_RATIO,
             "Share of the integration's calls in the window that failed.",
             Math.min(1, failed / total), windowed));

@@ -9,9 +9,9 @@ import java.util.List;
  * increase is kept with its time until it leaves the longest window, and every window keeps a
  * running sum, so a call to {@link #advance} costs one step per increase that left a window.
  *
- * <p>Windows are {@code (now - window, now]}. Increases must arrive in time order; an increase
- * older than the newest one is counted at the newest one's time, which moves it by at most the
- * gap between two scrapes. Not thread-safe: owned by the agent's event loop.
+ * <p>Windows are {@code (now - window, now]}. An increase older than the newest one already added
+ * is counted at the newest one's time, which moves it by at most the gap between two scrapes. Not
+ * thread-safe: owned by the agent's event loop.
  */
 final class WindowCounts {
 
@@ -76,12 +76,12 @@ final class WindowCounts {
     firstKept = windowMillis.length == 0 ? next : firstInWindow[windowMillis.length - 1];
   }
 
-  /** Failed calls in window {@code index} as of the latest {@link #advance}. */
+  /** Returns the failed calls in window {@code index} as of the latest {@link #advance}. */
   double failed(int index) {
     return Math.max(0, failedSums[index]);
   }
 
-  /** All calls in window {@code index} as of the latest {@link #advance}. */
+  /** Returns all calls in window {@code index} as of the latest {@link #advance}. */
   double total(int index) {
     return Math.max(0, totalSums[index]);
   }

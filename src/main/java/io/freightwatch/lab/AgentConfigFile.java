@@ -86,7 +86,7 @@ public record AgentConfigFile(
     yaml.append("        - pattern: ")
         .append(quote("odoo-(?<tenant>[a-z0-9]+)-(?<app>web|handheld)@.*"))
         .append('\n');
-    // The probe's timeout must stay below its interval, and 3 s tells a hung pool from a slow one.
+    // The probe's timeout must stay below its interval. 3 s is enough for a slow but working pool.
     String probeTimeout = prometheusDuration(
         interval.dividedBy(2).compareTo(Duration.ofSeconds(3)) < 0
             ? interval.dividedBy(2) : Duration.ofSeconds(3));

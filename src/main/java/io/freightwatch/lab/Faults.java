@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *       and gives most requests a latency of 2 to 4 s.
  *   <li>{@link #orderFeedErrors}: the tenant's order-import jobs fail with {@value #USER_ERROR}.
  *   <li>{@link #odooWorkersHung}: the tenant's Odoo HTTP stand-in accepts health requests and never
- *       answers them, as a worker pool whose workers are all stuck.
+ *       replies to them, as a worker pool whose workers are all stuck.
  * </ul>
  */
 public final class Faults {
@@ -129,7 +129,7 @@ public final class Faults {
     return orderFeedErrors.contains(tenant);
   }
 
-  /** Makes the Odoo HTTP workers of {@code tenant} stop answering, or answer again. */
+  /** Makes the Odoo HTTP workers of {@code tenant} stop replying, or reply again. */
   public void odooWorkersHung(String tenant, boolean active) {
     toggle(hungWorkers, ODOO_WORKERS_HUNG, checkTenant(tenant), active);
   }

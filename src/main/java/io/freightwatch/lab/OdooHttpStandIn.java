@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stands in for the tenants' Odoo HTTP workers, because Odoo cannot run on the build machines: an
- * HTTP server on 127.0.0.1 that answers {@code GET /<tenant>/web/health} the way the route of Odoo
+ * HTTP server on 127.0.0.1 that serves {@code GET /<tenant>/web/health} the way the route of Odoo
  * 17.0 (builds from late 2024) and 18.0 does. Without parameters it returns 200 {@code {"status":
  * "pass"}}; with {@code db_server_status} it adds {@code "db_server_status": true}. Each reply
  * carries {@code Content-Type: application/json} and {@code Cache-Control: no-store}.
