@@ -232,6 +232,23 @@ class IntegrationRatiosTest {
     assertThat(ratio("edi-hub", "acme", "5m")).hasValue(1.0);
   }
 
+  @Test
+  void updatesWithinGapWaitForNext() {
+    IntegrationRatios ratios = ratios(List.of(DHL), Duration.ofMinutes(5));
+    Labels done = job("acme", "root.carrier.dhl", "done");
+    scrapeOdoo("acme", T0, sample(done, 100));
+    ratios.update(store, T0);
+    scrapeOdoo("acme", T0.plusSeconds(2), sample(done, 130));
+    ratios.update(store, T0.plusSeconds(2));
+
+    assertThat(requests("dhl", "acme", "5m")).isZero();
+
+    scrapeOdoo("acme", T0.plusSeconds(4), sample(done, 150));
+    ratios.update(store, T0.plusSeconds(6));
+
+    assertThat(requests("dhl", "acme", "5m")).isEqualTo(50);
+  }
+
   // ---- helpers
 
   private static IntegrationRatios ratios(List<Integration> partners, Duration... windows) {
