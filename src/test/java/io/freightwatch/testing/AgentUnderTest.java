@@ -136,13 +136,16 @@ public final class AgentUnderTest implements AutoCloseable {
         lab.traefik().metricsUrl(), odooHttpTargets(lab), rules, webhookUrl);
   }
 
-  /** One Odoo HTTP probe per lab tenant, at the lab's Odoo HTTP stand-in. */
+  /**
+   * Returns one Odoo HTTP probe per lab tenant, at the lab's Odoo HTTP stand-in. The timeout is
+   * 1.5 s because probes of 500 ms timed out for every tenant at once on a busy 2-core machine.
+   */
   private static String odooHttpTargets(Lab lab) {
     StringBuilder yaml = new StringBuilder();
     for (String tenant : lab.tenants().names()) {
       yaml.append("    - {name: ").append(tenant).append("-web, tenant: ").append(tenant)
           .append(", url: \"").append(lab.odooHttp().baseUrl(tenant))
-          .append("\", interval: 1s, timeout: 500ms}\n");
+          .append("\", interval: 2s, timeout: 1500ms}\n");
     }
     return yaml.toString().stripTrailing();
   }
