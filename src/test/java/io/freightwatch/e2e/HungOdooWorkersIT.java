@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One tenant's Odoo workers stop replying (the lab's Odoo HTTP stand-in, since Odoo cannot run on
- * the build machines, holds its health requests open): the probe reports that tenant down, the
+ * the build machines, keeps its health requests open): the probe reports that tenant down, the
  * shipped rule fires for it alone, and it resolves once the workers reply again.
  */
 @ExtendWith(LabExtension.class)
@@ -53,8 +53,9 @@ class HungOdooWorkersIT {
   @Test
   void hungTenantFiresAndResolves() throws Exception {
     String healthy = lab.tenants().names().get(0);
-    // A freshly started agent can stall its event loop for seconds while the JIT warms up, long
-    // enough for probes of every tenant to time out, so the test waits for a quiet start.
+    // A freshly started agent's event loop was seen blocked for up to 2 s during its first
+    // scrapes, long enough for probes of every tenant to time out, so the test waits for a quiet
+    // start.
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
         agent.metric("freightwatch_odoo_http_up", Map.of("tenant", tenant)).orElse(0.0) == 1
             && agent.alerts("odoo_workers_not_answering", "firing").isEmpty()
