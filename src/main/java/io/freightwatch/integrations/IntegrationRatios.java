@@ -75,11 +75,13 @@ public final class IntegrationRatios {
 
   /**
    * Reads the call counters' samples newer than the previous update, adds their increases to the
-   * windows and writes the integration series as of {@code now}. Does nothing when the previous
-   * update is less than {@link #MIN_UPDATE_GAP} before {@code now}.
+   * windows and writes the integration series as of {@code now}. Does nothing when no integration
+   * is configured, or when the previous update is less than {@link #MIN_UPDATE_GAP} before {@code
+   * now}.
    */
   public void update(SeriesStore store, Instant now) {
-    if (lastUpdate != null && now.isBefore(lastUpdate.plus(MIN_UPDATE_GAP))) {
+    if (config.partners().isEmpty()
+        || lastUpdate != null && now.isBefore(lastUpdate.plus(MIN_UPDATE_GAP))) {
       return;
     }
     lastUpdate = now;
