@@ -60,6 +60,8 @@ public final class IntegrationRatios {
   private final Map<CallSource, CounterDeltas> deltas = new EnumMap<>(CallSource.class);
   private final Map<CallSource, Map<Labels, Optional<Key>>> matchCache =
       new EnumMap<>(CallSource.class);
+  // NOTE: the windows live in memory, so after an agent restart the 6-hour window covers only the
+  // uptime. Keeping per-minute counts in the durable store, as the SLO engine does, would fix it.
   private final Map<Key, WindowCounts> counts = new HashMap<>();
   private final Map<Key, Labels[]> outputLabels = new HashMap<>();
   private Instant lastUpdate;
