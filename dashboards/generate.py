@@ -116,6 +116,12 @@ def zero_if_empty(selector):
     return ' or on() (sum(freightwatch_odoo_tenant_info{%s}) * 0)' % selector
 
 
+# Failed calls over calls of the integration windows, 0 without calls; the first two and last two
+# arguments are the grouping labels and the window.
+INTEGRATION_RATIO = ('sum by (%s) (freightwatch_integration_failures{window="%s"})'
+                     ' / clamp_min(sum by (%s) (freightwatch_integration_requests{window="%s"}), 1)')
+
+
 def q(expr, legend="", instant=False):
     return {"expr": expr, "legend": legend, "instant": instant}
 
@@ -199,10 +205,11 @@ OVERVIEW = [
           "Failed EDI jobs (orders in, confirmations and invoices out) per channel."),
 ] + when_catalogued([
     panel("Partner integration failure ratio", "timeseries", "percentunit",
-          [q('max by (integration) (freightwatch_integration_failure_ratio)',
+          [q(INTEGRATION_RATIO % ("integration", "10m", "integration", "10m"),
              "{{integration}}")],
           "Share of failed calls per partner integration (carrier, EDI, marketplace) over the"
-          " configured window."),
+          " last 10 minutes, all tenants together, as the partner_api_error_ratio rule reads"
+          " it; 0 without calls."),
     panel("EDI exchange error ratio (30 min)", "timeseries", "percentunit",
           [q('sum by (tenant, backend) (increase(freightwatch_odoo_edi_exchange_errors_total{%s}'
              '[30m])) / sum by (tenant, backend) (increase(freightwatch_odoo_edi_exchanges_total'
@@ -300,6 +307,25 @@ ODOO_QUEUES = [
              + zero_per_tenant(ODOO), "{{tenant}} exception")],
           "Mails waiting to be sent and mails that failed (mail.mail in exception)."),
 ]) + [
+    row("Partner integrations"),
+    panel("Integration failure ratio by tenant (1 h)", "timeseries", "percentunit",
+          [q(INTEGRATION_RATIO % ("integration, tenant", "1h", "integration, tenant", "1h"),
+             "{{integration}} {{tenant}}")],
+          "Share of failed calls (failed jobs, EDI errors, 5xx router responses) per integration"
+          " and tenant over the last hour; 0 without calls."),
+    panel("Integration calls (1 h)", "timeseries", "none",
+          [q('sum by (integration) (freightwatch_integration_requests{window="1h"})',
+             "{{integration}}")],
+          "Calls counted per integration over the last hour; a ratio over few calls is noisy."),
+    row("Odoo HTTP workers"),
+    panel("Workers answering /web/health", "timeseries", "none",
+          [q('min by (tenant) (freightwatch_odoo_http_up{tenant=~"$tenant"})', "{{tenant}}")],
+          "1 while an Odoo HTTP worker answers the agent's health probe in time; 0 when the"
+          " pool is hung, busy or gone."),
+    panel("Health probe latency", "timeseries", "s",
+          [q('max by (tenant) (freightwatch_odoo_http_latency_seconds{tenant=~"$tenant"})',
+             "{{tenant}}")],
+          "Time Odoo took to answer /web/health; it rises when the workers are saturated."),
     row("Tenants"),
     panel("Tenant databases", "table", "none",
           [q('max by (tenant, database, version) (freightwatch_odoo_tenant_info{%s})' % ODOO,
@@ -579,7 +605,8 @@ DASHBOARDS = [
      "Per tenant: order flow, warehouse, carrier labels, integrations and firing alerts.",
      [DATASOURCE, CLUSTER_ODOO, TENANT], OVERVIEW),
     ("freightwatch-odoo-queues", "Freightwatch / Odoo queues and integrations",
-     "Odoo queue_job depth, waiting and running time, failures and tenant databases.",
+     "Odoo queue_job depth, waiting and running time, failures, partner integrations, HTTP"
+     " workers and tenant databases.",
      [DATASOURCE, CLUSTER_ODOO, TENANT], ODOO_QUEUES),
     ("freightwatch-postgres", "Freightwatch / PostgreSQL",
      "Roles and replication of the PostgreSQL servers behind Odoo.",

@@ -13,6 +13,7 @@ import io.freightwatch.export.azuremonitor.AzureMonitorExporter;
 import io.freightwatch.export.otlp.KubernetesResource;
 import io.freightwatch.export.otlp.OtlpExporter;
 import io.freightwatch.http.HttpApi;
+import io.freightwatch.integrations.IntegrationRatios;
 import io.freightwatch.http.SloSummary;
 import io.freightwatch.http.StatusPage;
 import io.freightwatch.notify.NotificationDispatcher;
@@ -59,6 +60,7 @@ public final class AgentVerticle extends VerticleBase {
   private CollectorScheduler scheduler;
   private RuleEngine rules;
   private SloEngine slos;
+  private IntegrationRatios integrations;
   private SilenceStore silenceStore;
   private RuleReloader reloader;
   private NotificationDispatcher dispatcher;
@@ -94,7 +96,11 @@ public final class AgentVerticle extends VerticleBase {
     ScrapeContext scrapeContext =
         new ScrapeContext(vertx, workers, clock, config.agent().scrapeTimeout());
     scheduler = new CollectorScheduler(vertx, store, scrapeContext);
-    scheduler.onScrape(this::checkReady);
+    integrations = new IntegrationRatios(config.integrations());
+    scheduler.onScrape(() -> {
+      integrations.update(store, clock.instant());
+      checkReady();
+    });
     factory.create(config, scrapeContext, scheduler).onComplete(done -> {
       collectorsKnown = true;
       checkReady();

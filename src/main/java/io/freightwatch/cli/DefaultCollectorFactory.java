@@ -3,6 +3,7 @@ package io.freightwatch.cli;
 import io.freightwatch.collect.CollectorScheduler;
 import io.freightwatch.collect.ScrapeContext;
 import io.freightwatch.collect.TargetId;
+import io.freightwatch.collect.odoo.OdooHttpCollector;
 import io.freightwatch.collect.odoo.OdooQueueCollector;
 import io.freightwatch.collect.odoo.OdooTenant;
 import io.freightwatch.collect.odoo.OdooTenantDiscovery;
@@ -11,6 +12,7 @@ import io.freightwatch.collect.postgres.PostgresCollector;
 import io.freightwatch.collect.redis.RedisCollector;
 import io.freightwatch.collect.traefik.TraefikCollector;
 import io.freightwatch.config.AgentConfig;
+import io.freightwatch.config.OdooHttpTarget;
 import io.freightwatch.config.OdooTarget;
 import io.freightwatch.config.PostgresTarget;
 import io.freightwatch.config.RedisTarget;
@@ -30,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the collectors of every configured target: one per PostgreSQL server, Odoo tenant,
- * Redis server and Traefik endpoint. Odoo targets with a {@code discover} section list their
- * server's databases on start and every refresh interval, adding and removing tenant collectors.
+ * Redis server, Traefik endpoint and Odoo HTTP service. Odoo targets with a {@code discover}
+ * section list their server's databases on start and every refresh interval, adding and removing
+ * tenant collectors.
  */
 public final class DefaultCollectorFactory implements CollectorFactory {
 
@@ -78,6 +81,9 @@ public final class DefaultCollectorFactory implements CollectorFactory {
     }
     for (TraefikTarget target : config.traefik()) {
       scheduler.add(new TraefikCollector(target));
+    }
+    for (OdooHttpTarget target : config.odooHttp()) {
+      scheduler.add(new OdooHttpCollector(target));
     }
     return Future.join(discoveries).mapEmpty();
   }

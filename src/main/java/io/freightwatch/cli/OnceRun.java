@@ -4,6 +4,7 @@ import io.freightwatch.collect.CollectorScheduler;
 import io.freightwatch.collect.ScrapeContext;
 import io.freightwatch.collect.TargetHealth;
 import io.freightwatch.config.AgentConfig;
+import io.freightwatch.integrations.IntegrationRatios;
 import io.freightwatch.rules.Alert;
 import io.freightwatch.rules.RuleEngine;
 import io.freightwatch.store.Series;
@@ -81,6 +82,8 @@ final class OnceRun {
   }
 
   private Report evaluate(SeriesStore store, CollectorScheduler scheduler) {
+    // One collection holds only baselines, so the integration windows report 0 calls.
+    new IntegrationRatios(config.integrations()).update(store, clock.instant());
     RuleEngine rules = new RuleEngine(store, config.rules().specs().stream()
         .map(spec -> spec.withFor(Duration.ZERO))
         .toList());

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param silences silences from the configuration file
  * @param apiToken bearer token that write requests of the HTTP API must present; {@link
  *     Secret#NONE} disables those requests
+ * @param odooHttp Odoo HTTP services probed for liveness
+ * @param integrations partner integrations whose failure ratios are computed
  */
 public record AgentConfig(
     Path file,
@@ -39,7 +41,9 @@ public record AgentConfig(
     OperationalCalendar calendar,
     DependencyMap dependencies,
     List<SilenceSpec> silences,
-    Secret apiToken) {
+    Secret apiToken,
+    List<OdooHttpTarget> odooHttp,
+    IntegrationsConfig integrations) {
 
   public AgentConfig {
     Objects.requireNonNull(file, "file");
@@ -56,6 +60,18 @@ public record AgentConfig(
     Objects.requireNonNull(dependencies, "dependencies");
     silences = List.copyOf(silences);
     Objects.requireNonNull(apiToken, "apiToken");
+    odooHttp = List.copyOf(odooHttp);
+    Objects.requireNonNull(integrations, "integrations");
+  }
+
+  /** Creates a configuration without Odoo HTTP probes or partner integrations. */
+  public AgentConfig(Path file, Agent agent, List<PostgresTarget> postgres, List<OdooTarget> odoo,
+      List<RedisTarget> redis, List<TraefikTarget> traefik, Rules rules,
+      List<ReceiverConfig> receivers, NotifyConfig routing, ExportConfig export,
+      OperationalCalendar calendar, DependencyMap dependencies, List<SilenceSpec> silences,
+      Secret apiToken) {
+    this(file, agent, postgres, odoo, redis, traefik, rules, receivers, routing, export, calendar,
+        dependencies, silences, apiToken, List.of(), IntegrationsConfig.EMPTY);
   }
 
   /** Creates a configuration without calendar, dependency map, silences or API token. */
@@ -63,7 +79,8 @@ public record AgentConfig(
       List<RedisTarget> redis, List<TraefikTarget> traefik, Rules rules,
       List<ReceiverConfig> receivers, NotifyConfig routing, ExportConfig export) {
     this(file, agent, postgres, odoo, redis, traefik, rules, receivers, routing, export,
-        OperationalCalendar.EMPTY, DependencyMap.EMPTY, List.of(), Secret.NONE);
+        OperationalCalendar.EMPTY, DependencyMap.EMPTY, List.of(), Secret.NONE, List.of(),
+        IntegrationsConfig.EMPTY);
   }
 
   /** Returns a copy with other rules, keeping everything else. */
@@ -71,7 +88,7 @@ public record AgentConfig(
     return new AgentConfig(file, agent, postgres, odoo, redis, traefik,
         new Rules(rules.directory(), rules.evaluationInterval(), newRules, rules.slos(),
             rules.reloadCheckInterval()), receivers, routing, export, calendar, dependencies,
-        silences, apiToken);
+        silences, apiToken, odooHttp, integrations);
   }
 
   /** Returns a copy with other SLOs, keeping everything else. */
@@ -79,13 +96,13 @@ public record AgentConfig(
     return new AgentConfig(file, agent, postgres, odoo, redis, traefik,
         new Rules(rules.directory(), rules.evaluationInterval(), rules.specs(), newSlos,
             rules.reloadCheckInterval()), receivers, routing, export, calendar, dependencies,
-        silences, apiToken);
+        silences, apiToken, odooHttp, integrations);
   }
 
   /** Returns a copy with another operational calendar. */
   public AgentConfig withCalendar(OperationalCalendar newCalendar) {
     return new AgentConfig(file, agent, postgres, odoo, redis, traefik, rules, receivers,
-        routing, export, newCalendar, dependencies, silences, apiToken);
+        routing, export, newCalendar, dependencies, silences, apiToken, odooHttp, integrations);
   }
 
   /**

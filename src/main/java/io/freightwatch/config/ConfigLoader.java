@@ -51,7 +51,7 @@ public final class ConfigLoader {
       problems.throwIfAny();
     }
     root.allowOnly("agent", "targets", "rules", "notify", "export", "calendar", "dependencies",
-        "silences", "api");
+        "silences", "api", "integrations");
     SecretReader secrets = new SecretReader(environment, baseDirectory);
 
     AgentConfig.Agent agent = readAgent(root.section("agent"), baseDirectory);
@@ -64,12 +64,14 @@ public final class ConfigLoader {
     OperationalCalendar calendar = new CalendarReader().read(root.section("calendar"));
     DependencyMap dependencies = new DependencyReader().read(root.section("dependencies"),
         targets.postgres(), targets.odoo());
+    IntegrationsConfig integrations =
+        new IntegrationsReader().read(root.section("integrations"), dependencies);
     List<SilenceSpec> silences = new SilenceReader().read(root.section("silences"));
     Secret apiToken = readApiToken(root.section("api"), secrets);
     problems.throwIfAny();
     return new AgentConfig(absolute, agent, targets.postgres(), targets.odoo(), targets.redis(),
         targets.traefik(), rules, notify.receivers(), notify.notifyConfig(), export, calendar,
-        dependencies, silences, apiToken);
+        dependencies, silences, apiToken, targets.odooHttp(), integrations);
   }
 
   private AgentConfig.Agent readAgent(YamlNode node, Path baseDirectory) {

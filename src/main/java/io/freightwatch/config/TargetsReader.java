@@ -25,6 +25,7 @@ final class TargetsReader {
   private final List<OdooTarget> odoo = new ArrayList<>();
   private final List<RedisTarget> redis = new ArrayList<>();
   private final List<TraefikTarget> traefik = new ArrayList<>();
+  private final List<OdooHttpTarget> odooHttp = new ArrayList<>();
 
   TargetsReader(SecretReader secrets, Duration scrapeTimeout) {
     this.secrets = secrets;
@@ -32,7 +33,7 @@ final class TargetsReader {
   }
 
   void read(YamlNode targets) {
-    targets.allowOnly("postgres", "odoo", "redis", "traefik");
+    targets.allowOnly("postgres", "odoo", "redis", "traefik", "odoo_http");
     Set<String> names = new HashSet<>();
     for (YamlNode item : targets.list("postgres")) {
       readPostgres(item, names).ifPresent(postgres::add);
@@ -47,6 +48,10 @@ final class TargetsReader {
     names.clear();
     for (YamlNode item : targets.list("traefik")) {
       readTraefik(item, names).ifPresent(traefik::add);
+    }
+    names.clear();
+    for (YamlNode item : targets.list("odoo_http")) {
+      readOdooHttp(item, names).ifPresent(odooHttp::add);
     }
   }
 
@@ -64,6 +69,10 @@ final class TargetsReader {
 
   List<TraefikTarget> traefik() {
     return traefik;
+  }
+
+  List<OdooHttpTarget> odooHttp() {
+    return odooHttp;
   }
 
   private Optional<PostgresTarget> readPostgres(YamlNode item, Set<String> names) {
@@ -271,6 +280,49 @@ final class TargetsReader {
     } catch (URISyntaxException e) {
       urlNode.problem("got " + shown
           + "; expected an http(s) URL such as http://traefik.example:8080/metrics");
+      return Optional.empty();
+    }
+  }
+
+  private Optional<OdooHttpTarget> readOdooHttp(YamlNode item, Set<String> names) {
+    item.allowOnly("name", "tenant", "url", "interval", "timeout", "endpoint", "check_database");
+    String name = uniqueName(item, names, "acme-web");
+    String tenant = item.string("tenant").orElse(name);
+    String urlText = item.requiredString("url", "http://odoo-acme-web:8069");
+    Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
+    Duration timeout = item.positiveDuration("timeout", Duration.ofSeconds(5));
+    OdooHttpTarget.Endpoint endpoint = RuleFileReader.readEnum(item, "endpoint",
+        OdooHttpTarget.Endpoint.values(), OdooHttpTarget.Endpoint.HEALTH,
+        OdooHttpTarget.Endpoint::yamlName);
+    boolean checkDatabase = item.bool("check_database", true);
+
+    if (timeout.compareTo(interval) >= 0) {
+      item.get("timeout").ifPresent(n -> n.problem("got " + Durations.format(timeout)
+          + "; the timeout must be shorter than the interval (" + Durations.format(interval)
+          + ") so that one probe ends before the next starts"));
+    }
+    if (urlText.isEmpty()) {
+      return Optional.empty();
+    }
+
+    YamlNode urlNode = item.get("url").orElse(item);
+    Optional<String> credential = Credentials.findInUrl(urlText);
+    if (credential.isPresent()) {
+      urlNode.problem("the URL contains " + credential.get() + "; /web/health needs no login,"
+          + " so remove it, e.g. http://odoo-acme-web:8069");
+      return Optional.empty();
+    }
+    try {
+      URI url = new URI(urlText);
+      if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())
+          || url.getHost() == null || url.getRawQuery() != null) {
+        throw new URISyntaxException(urlText, "not an http(s) base URL with a host");
+      }
+      return Optional.of(new OdooHttpTarget(name, tenant, url, interval, timeout, endpoint,
+          checkDatabase));
+    } catch (URISyntaxException e) {
+      urlNode.problem("got \"" + urlText + "\"; expected Odoo's http(s) base URL without a"
+          + " query, e.g. http://odoo-acme-web:8069");
       return Optional.empty();
     }
   }

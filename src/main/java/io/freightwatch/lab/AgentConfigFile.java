@@ -10,7 +10,9 @@ import java.util.Objects;
 /**
  * The agent configuration (YAML) that points Freightwatch at a running lab: both PostgreSQL servers
  * as cluster {@code lab}, Odoo tenants found by discovery on the primary with one custom query, the
- * Redis session store, the Traefik stand-in, a rules directory and one Alertmanager-style webhook.
+ * Redis session store, the Traefik stand-in, the Odoo HTTP stand-in of every tenant, partner
+ * integrations over the tenants' carrier and EDI job channels, a rules directory and one
+ * Alertmanager-style webhook.
  *
  * @param listen host:port of the agent's HTTP server, e.g. {@code 127.0.0.1:9187}
  * @param interval scrape and rule evaluation interval
@@ -86,6 +88,24 @@ public record AgentConfigFile(
     yaml.append("        - pattern: ")
         .append(quote("odoo-(?<tenant>[a-z0-9]+)-(?<app>web|handheld)@.*"))
         .append('\n');
+    // The probe's timeout must stay below its interval. 3 s is enough for a slow but working pool.
+    String probeTimeout = prometheusDuration(
+        interval.dividedBy(2).compareTo(Duration.ofSeconds(3)) < 0
+            ? interval.dividedBy(2) : Duration.ofSeconds(3));
+    yaml.append("  odoo_http:\n");
+    for (String tenant : lab.tenants().names()) {
+      yaml.append("    - name: ").append(quote(tenant + "-web")).append('\n');
+      yaml.append("      tenant: ").append(quote(tenant)).append('\n');
+      yaml.append("      url: ").append(quote(lab.odooHttp().baseUrl(tenant))).append('\n');
+      yaml.append("      interval: ").append(every).append('\n');
+      yaml.append("      timeout: ").append(probeTimeout).append('\n');
+    }
+    yaml.append("integrations:\n");
+    yaml.append("  partners:\n");
+    yaml.append("    - name: carriers\n");
+    yaml.append("      queue_jobs: [{channel_prefix: root.carrier}]\n");
+    yaml.append("    - name: edi-hub\n");
+    yaml.append("      queue_jobs: [{channel_prefix: root.edi}]\n");
     yaml.append("rules:\n");
     yaml.append("  directory: ").append(quote(rulesPath(configDirectory))).append('\n');
     yaml.append("  evaluation_interval: ").append(every).append('\n');

@@ -110,6 +110,7 @@ final class ControlApi {
       case Faults.CARRIER_OUTAGE -> faults.carrierOutage(required("tenant", tenant), active);
       case Faults.STALLED_RUNNER -> faults.stalledRunner(required("tenant", tenant), active);
       case Faults.ORDER_FEED_ERRORS -> faults.orderFeedErrors(required("tenant", tenant), active);
+      case Faults.ODOO_WORKERS_HUNG -> faults.odooWorkersHung(required("tenant", tenant), active);
       case Faults.REPLICA_LAG -> faults.replicaLag(active);
       case Faults.REDIS_MEMORY_PRESSURE -> faults.redisMemoryPressure(active);
       case Faults.INGRESS_FAULT ->

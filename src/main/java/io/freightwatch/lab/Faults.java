@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #ingressFault}: one Traefik service answers a configured share of requests with 5xx
  *       and gives most requests a latency of 2 to 4 s.
  *   <li>{@link #orderFeedErrors}: the tenant's order-import jobs fail with {@value #USER_ERROR}.
+ *   <li>{@link #odooWorkersHung}: the tenant's Odoo HTTP stand-in accepts health requests and never
+ *       replies to them, as a worker pool whose workers are all stuck.
  * </ul>
  */
 public final class Faults {
@@ -40,6 +42,7 @@ public final class Faults {
   public static final String REDIS_MEMORY_PRESSURE = "redis-memory-pressure";
   public static final String INGRESS_FAULT = "ingress-fault";
   public static final String ORDER_FEED_ERRORS = "order-feed-errors";
+  public static final String ODOO_WORKERS_HUNG = "odoo-workers-hung";
 
   /** Names accepted by the control API, in the order of the demo schedule. */
   public static final List<String> NAMES =
@@ -49,7 +52,8 @@ public final class Faults {
           REPLICA_LAG,
           REDIS_MEMORY_PRESSURE,
           INGRESS_FAULT,
-          ORDER_FEED_ERRORS);
+          ORDER_FEED_ERRORS,
+          ODOO_WORKERS_HUNG);
 
   public static final String RETRYABLE_JOB_ERROR =
       "odoo.addons.queue_job.exception.RetryableJobError";
@@ -79,6 +83,7 @@ public final class Faults {
   private final Set<String> carrierOutages = ConcurrentHashMap.newKeySet();
   private final Set<String> stalledRunners = ConcurrentHashMap.newKeySet();
   private final Set<String> orderFeedErrors = ConcurrentHashMap.newKeySet();
+  private final Set<String> hungWorkers = ConcurrentHashMap.newKeySet();
   private final Map<String, IngressFault> ingressFaults = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> carrierFailures = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> orderImportFailures = new ConcurrentHashMap<>();
@@ -122,6 +127,15 @@ public final class Faults {
 
   public boolean hasOrderFeedErrors(String tenant) {
     return orderFeedErrors.contains(tenant);
+  }
+
+  /** Makes the Odoo HTTP workers of {@code tenant} stop replying, or reply again. */
+  public void odooWorkersHung(String tenant, boolean active) {
+    toggle(hungWorkers, ODOO_WORKERS_HUNG, checkTenant(tenant), active);
+  }
+
+  public boolean isOdooWorkersHung(String tenant) {
+    return hungWorkers.contains(tenant);
   }
 
   /**
@@ -215,6 +229,7 @@ public final class Faults {
     List.copyOf(carrierOutages).forEach(tenant -> carrierOutage(tenant, false));
     List.copyOf(stalledRunners).forEach(tenant -> stalledRunner(tenant, false));
     List.copyOf(orderFeedErrors).forEach(tenant -> orderFeedErrors(tenant, false));
+    List.copyOf(hungWorkers).forEach(tenant -> odooWorkersHung(tenant, false));
     List.copyOf(ingressFaults.keySet()).forEach(service -> ingressFault(service, false));
     if (replicaLag) {
       replicaLag(false);
@@ -261,6 +276,9 @@ public final class Faults {
               ORDER_FEED_ERRORS,
               tenant,
               Map.of("failed_imports", orderImportFailures(tenant), "exc_name", USER_ERROR)));
+    }
+    for (String tenant : sorted(hungWorkers)) {
+      active.add(new ActiveFault(ODOO_WORKERS_HUNG, tenant, Map.of()));
     }
     return List.copyOf(active);
   }

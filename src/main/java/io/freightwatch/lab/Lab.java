@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole local lab: a PostgreSQL primary and replica with the Odoo tenant databases, the Redis
- * session store, the Traefik stand-in, the logistics workload, the faults and the control API, all
- * on 127.0.0.1.
+ * session store, the Traefik stand-in, the Odoo HTTP stand-in, the logistics workload, the faults
+ * and the control API, all on 127.0.0.1.
  *
  * <p>{@link #start} blocks until every part is ready and must not run on a Vert.x event loop.
  * {@link #close()} stops everything the lab started, in reverse order, and deletes no files.
@@ -37,6 +37,7 @@ public final class Lab implements AutoCloseable {
   private LabRedis redis;
   private Vertx vertx;
   private TraefikStandIn traefik;
+  private OdooHttpStandIn odooHttp;
   private Faults faults;
   private LogisticsWorkload workload;
   private ControlApi controlApi;
@@ -87,6 +88,11 @@ public final class Lab implements AutoCloseable {
 
   public TraefikStandIn traefik() {
     return traefik;
+  }
+
+  /** Returns the stand-in for the tenants' Odoo HTTP workers. */
+  public OdooHttpStandIn odooHttp() {
+    return odooHttp;
   }
 
   public Faults faults() {
@@ -153,6 +159,7 @@ public final class Lab implements AutoCloseable {
             .put("postgres_replica", postgres.replicaPort())
             .put("redis", redis.port())
             .put("traefik", traefik.port())
+            .put("odoo_http", odooHttp.port())
             .put("control", controlApi == null ? 0 : controlApi.port());
     JsonArray tenantList = new JsonArray();
     for (OdooTenants.Tenant tenant : tenants.all()) {
@@ -240,6 +247,11 @@ public final class Lab implements AutoCloseable {
     progress.accept("Traefik stand-in on " + traefik.metricsUrl());
 
     faults = new Faults(postgres, tenants.names(), services());
+    Faults tenantFaults = faults;
+    odooHttp = await(OdooHttpStandIn.start(vertx, 0, tenants.names(),
+        tenantFaults::isOdooWorkersHung), "starting the Odoo HTTP stand-in");
+    started.add(() -> await(odooHttp.stop(), "stopping the Odoo HTTP stand-in"));
+    progress.accept("Odoo HTTP stand-in on " + odooHttp.baseUrl("<tenant>") + "/web/health");
     workload = new LogisticsWorkload(postgres, tenants, redis, traefik, faults, options.rates());
     started.add(workload);
     if (options.workload()) {

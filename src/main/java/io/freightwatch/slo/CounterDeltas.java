@@ -3,10 +3,12 @@ package io.freightwatch.slo;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Series;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.Set;
 
@@ -15,8 +17,9 @@ import java.util.Set;
  * several processes is taken only after each process' resets are handled.
  *
  * <ul>
- *   <li>The first sample of a series whose process ({@code instance} label) was never seen before
- *       is a baseline only, because its value contains the whole history of the process.
+ *   <li>The first sample of a series whose process (by default the {@code instance} label) was
+ *       never seen before is a baseline only, because its value contains the whole history of the
+ *       process.
  *   <li>A series that appears on a process already seen (the first 503 of a Traefik service)
  *       counts from 0, so its first value is an increase.
  *   <li>A value below the previous one, or a change of the process' start time, is a restart: the
@@ -28,10 +31,32 @@ import java.util.Set;
  */
 public final class CounterDeltas {
 
+  private final String processLabel;
   private final Map<Labels, Last> last = new HashMap<>();
   private final Set<String> knownProcesses = new HashSet<>();
   private final Map<String, Double> startTimes = new HashMap<>();
   private final Set<String> restarted = new HashSet<>();
+
+  /** Creates deltas whose process is named by the {@code instance} label. */
+  public CounterDeltas() {
+    this("instance");
+  }
+
+  /**
+   * Creates deltas whose process is named by {@code processLabel}, such as {@code tenant} for
+   * counters that the agent derives from one tenant database.
+   */
+  public CounterDeltas(String processLabel) {
+    this.processLabel = Objects.requireNonNull(processLabel, "processLabel");
+  }
+
+  /**
+   * Marks processes as seen, for example the targets whose latest scrape succeeded, so that a
+   * series appearing later on one of them counts from 0 even when the process had no series yet.
+   */
+  public void markProcessesKnown(Collection<String> processes) {
+    knownProcesses.addAll(processes);
+  }
 
   /** Receives the increase of one series between two of its samples. */
   @FunctionalInterface
@@ -53,7 +78,7 @@ public final class CounterDeltas {
    */
   public void observeStartTimes(List<Series> startTimeSeries) {
     for (Series series : startTimeSeries) {
-      String process = series.labels().get("instance");
+      String process = series.labels().get(processLabel);
       double start = series.latestValue();
       if (Double.isNaN(start)) {
         continue;
@@ -72,7 +97,7 @@ public final class CounterDeltas {
   public void update(List<Series> series, Instant now, IncreaseSink sink) {
     Set<String> seenNow = new HashSet<>();
     for (Series one : series) {
-      String process = one.labels().get("instance");
+      String process = one.labels().get(processLabel);
       seenNow.add(process);
       Last state = last.get(one.labels());
       boolean newOnKnownProcess = state == null && knownProcesses.contains(process);

@@ -122,6 +122,15 @@ public final class AgentUnderTest implements AutoCloseable {
               window: 10s
               services:
                 - pattern: "odoo-(?<tenant>[a-z0-9]+)-(?<app>web|handheld)@.*"
+          odoo_http:
+        %s
+        integrations:
+          partners:
+            - name: carriers
+              queue_jobs: [{channel_prefix: root.carrier}]
+            - name: edi-hub
+              queue_jobs: [{channel_prefix: root.edi}]
+              traefik_routers: ["(?<tenant>[a-z0-9]+)-handheld@kubernetes"]
         rules:
           directory: %s
           evaluation_interval: 1s
@@ -133,7 +142,21 @@ public final class AgentUnderTest implements AutoCloseable {
               max_backoff: 2s
         """.formatted(lab.postgres().primaryPort(), lab.postgres().replicaPort(),
         OdooTenants.DATABASE_PREFIX, OdooTenants.DATABASE_PREFIX, lab.redis().uri(),
-        lab.traefik().metricsUrl(), rules, webhookUrl);
+        lab.traefik().metricsUrl(), odooHttpTargets(lab), rules, webhookUrl);
+  }
+
+  /**
+   * Returns one Odoo HTTP probe per lab tenant, at the lab's Odoo HTTP stand-in. The timeout is
+   * 1.5 s because probes of 500 ms timed out for every tenant at once on a busy 2-core machine.
+   */
+  private static String odooHttpTargets(Lab lab) {
+    StringBuilder yaml = new StringBuilder();
+    for (String tenant : lab.tenants().names()) {
+      yaml.append("    - {name: ").append(tenant).append("-web, tenant: ").append(tenant)
+          .append(", url: \"").append(lab.odooHttp().baseUrl(tenant))
+          .append("\", interval: 2s, timeout: 1500ms}\n");
+    }
+    return yaml.toString().stripTrailing();
   }
 
   public String baseUrl() {

@@ -55,6 +55,9 @@ public final class TraefikSignals {
   public static final String LAST_RELOAD_SUCCESS_AGE =
       "freightwatch_traefik_config_last_reload_success_age_seconds";
   public static final String LAST_RELOAD_FAILED = "freightwatch_traefik_config_last_reload_failed";
+  public static final String ROUTER_REQUESTS = "freightwatch_traefik_router_requests_total";
+  public static final String ROUTER_SERVER_ERRORS =
+      "freightwatch_traefik_router_server_errors_total";
 
   /** Latency quantiles emitted, with their label values. */
   private static final Map<String, Double> QUANTILES =
@@ -67,6 +70,10 @@ public final class TraefikSignals {
   private final BackendInventory inventory;
   private final CounterIncreases<SeriesId> counters = new CounterIncreases<>();
   private final RequestWindow<Subject> window;
+
+  /** Requests and server errors per router since the agent started, from the increases. */
+  private final Map<String, double[]> routerCalls = new TreeMap<>();
+
   private Instant previousScrapeAt = Instant.MIN;
 
   public TraefikSignals(TraefikTarget target) {
@@ -107,6 +114,7 @@ public final class TraefikSignals {
 
     List<Sample> samples = new ArrayList<>();
     window.totals(scrapedAt).ifPresent(totals -> addSubjectSignals(totals, samples));
+    addRouterCounters(reading, increases, samples);
     reading.openConnections().ifPresent(byEntrypoint -> addOpenConnections(byEntrypoint, samples));
     addBackendHealth(reading, samples);
     addCertificates(reading, scrapedAt, samples);
@@ -243,6 +251,36 @@ public final class TraefikSignals {
                     labels.with("quantile", label)));
           }
         });
+  }
+
+  /**
+   * Adds each router's requests and server errors since the agent started, summed from the
+   * increases of its series. These counters start at 0 on the baseline scrape and only reset when
+   * the agent restarts, whatever Traefik's own resets, so that windows other than the target's can
+   * be computed from them. Routers missing from the scrape are left out.
+   */
+  private void addRouterCounters(TraefikReading reading,
+      CounterIncreases.Increases<SeriesId> increases, List<Sample> samples) {
+    Map<String, double[]> present = new TreeMap<>();
+    for (RequestCounter counter : reading.requests()) {
+      if (counter.subject().scope() != Subject.Scope.ROUTER) {
+        continue;
+      }
+      double[] calls =
+          routerCalls.computeIfAbsent(counter.subject().name(), router -> new double[2]);
+      double increase = increases.of(counter.id());
+      calls[0] += increase;
+      calls[1] += counter.isServerError() ? increase : 0;
+      present.put(counter.subject().name(), calls);
+    }
+    present.forEach((router, calls) -> {
+      Labels labels = Labels.of("instance", target.name(), "router", router);
+      samples.add(Sample.counter(ROUTER_REQUESTS,
+          "Requests of the router counted since the agent started.", calls[0], labels));
+      samples.add(Sample.counter(ROUTER_SERVER_ERRORS,
+          "Requests of the router that failed with a server error (5xx), counted since the agent"
+              + " started.", calls[1], labels));
+    });
   }
 
   private void addOpenConnections(Map<String, Double> byEntrypoint, List<Sample> samples) {
