@@ -6,8 +6,9 @@ import java.util.function.LongUnaryOperator;
 
 /**
  * Wait before the next delivery attempt: the initial backoff doubled after each failure, capped at
- * the maximum, plus up to 20 % jitter, and never shorter than the receiver's Retry-After. The
- * jitter is added, not subtracted, so that no retry comes sooner than the configured backoff.
+ * the maximum, with up to 20 % jitter, and never shorter than the receiver's Retry-After. The
+ * jitter is added while that stays within the maximum, so no retry comes sooner than the doubled
+ * backoff; at the maximum it is subtracted, so no wait exceeds max_backoff unless Retry-After asks.
  */
 final class Backoff {
 
@@ -30,7 +31,8 @@ final class Backoff {
     long exponential = base << Math.min(Math.max(failures - 1, 0), 20);
     long capped = Math.min(Math.max(exponential, base), max.toMillis());
     // Jitter spreads the retries of agents that failed at the same moment.
-    long jittered = capped + jitter.applyAsLong(capped / 5 + 1);
+    long spread = jitter.applyAsLong(capped / 5 + 1);
+    long jittered = capped + spread <= max.toMillis() ? capped + spread : capped - spread;
     long requested = retryAfter.map(Duration::toMillis).orElse(0L);
     return Duration.ofMillis(Math.max(jittered, requested));
   }

@@ -271,25 +271,26 @@ final class DeliveryLane {
       if (!head.stored || age.compareTo(config.maxAge()) <= 0) {
         return;
       }
+      int attempts = queue.attempts;
       remove(queue, head);
-      outbox.deadLetter(head.notification, "expired after " + age, queue.attempts, now);
+      outbox.deadLetter(head.notification, "expired after " + age, attempts, now);
       count("expired");
       LOG.error(
           "notification expired receiver={} id={} fingerprints={} attempts={} max_age={}",
           config.name(),
           head.notification.id(),
           head.notification.fingerprints(),
-          queue.attempts,
+          attempts,
           Durations.format(config.maxAge()));
       listener.attempted(this, head.notification, DeliveryRecord.Outcome.EXPIRED,
-          queue.attempts, "not accepted within max_age " + Durations.format(config.maxAge()));
+          attempts, "not accepted within max_age " + Durations.format(config.maxAge()));
       listener.givenUp(
           this,
           head.notification,
           "not accepted within max_age "
               + Durations.format(config.maxAge())
               + " after "
-              + queue.attempts
+              + attempts
               + " attempts");
     }
   }
