@@ -13,15 +13,27 @@ import java.util.regex.Pattern;
  * @param tenants tenants listed explicitly; may be empty when discovery is on
  * @param discovery how to find more tenant databases on the server, if at all
  * @param interval time between scrapes of each tenant
+ * @param queue channel capacities and dead-job thresholds of the tenants' job runner
  */
 public record OdooTarget(
-    PostgresTarget server, List<Tenant> tenants, Optional<Discovery> discovery, Duration interval) {
+    PostgresTarget server,
+    List<Tenant> tenants,
+    Optional<Discovery> discovery,
+    Duration interval,
+    OdooQueueSettings queue) {
 
   public OdooTarget {
     Objects.requireNonNull(server, "server");
     tenants = List.copyOf(tenants);
     Objects.requireNonNull(discovery, "discovery");
     Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(queue, "queue");
+  }
+
+  /** Creates a target whose job runner settings are {@link OdooQueueSettings#DEFAULTS}. */
+  public OdooTarget(
+      PostgresTarget server, List<Tenant> tenants, Optional<Discovery> discovery, Duration interval) {
+    this(server, tenants, discovery, interval, OdooQueueSettings.DEFAULTS);
   }
 
   /**

@@ -104,7 +104,7 @@ final class TargetsReader {
   }
 
   private Optional<OdooTarget> readOdoo(YamlNode item) {
-    item.allowOnly("server", "tenants", "discover", "interval");
+    item.allowOnly("server", "tenants", "discover", "interval", "queue");
     String serverName = item.requiredString("server", "primary-eu1");
     Optional<PostgresTarget> server =
         postgres.stream().filter(p -> p.name().equals(serverName)).findFirst();
@@ -130,7 +130,8 @@ final class TargetsReader {
           + " database: odoo_acme}] or discover: {include: \"odoo_.*\"}");
     }
     Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
-    return server.map(s -> new OdooTarget(s, tenants, discovery, interval));
+    OdooQueueSettings queue = QueueSettingsReader.read(item.get("queue"));
+    return server.map(s -> new OdooTarget(s, tenants, discovery, interval, queue));
   }
 
   private OdooTarget.Discovery readDiscovery(YamlNode node) {

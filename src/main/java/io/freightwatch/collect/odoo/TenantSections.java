@@ -10,6 +10,6 @@ final class TenantSections {
 
   /** Returns new sections for one tenant; each tenant needs its own, since sections keep state. */
   static List<TenantSection> create(OdooTarget target) {
-    return List.of(new QueueSection());
+    return List.of(new QueueSection(target.queue()));
   }
 }

@@ -128,7 +128,7 @@ class OdooQueueCollectorIT {
     LocalDateTime base = fixture.serverUtcNow();
     addFailed(fixture, base, 2);
     OdooQueueCollector collector = collector(database);
-    Labels failures = ACME.with("channel", "root.edi");
+    Labels failures = unknownFunction(ACME.with("channel", "root.edi"));
 
     double first = value(bySeries(harness.scrape(collector)), FAILURES, failures);
     addFailed(fixture, base, 3);
@@ -154,7 +154,7 @@ class OdooQueueCollectorIT {
 
     Map<String, Sample> samples = bySeries(harness.scrape(collector(database)));
 
-    Sample failures = samples.get(FAILURES + ACME.with("channel", "root.edi"));
+    Sample failures = samples.get(FAILURES + unknownFunction(ACME.with("channel", "root.edi")));
     assertThat(failures).isNotNull();
     assertThat(failures.type()).isEqualTo(MetricType.COUNTER);
   }
@@ -234,6 +234,11 @@ class OdooQueueCollectorIT {
     for (int i = 0; i < count; i++) {
       fixture.job("root.edi", "failed", now.minusSeconds(60), now.minusSeconds(50), null, 1);
     }
+  }
+
+  /** Labels of a failure whose job row has no model, method or exception class. */
+  private static Labels unknownFunction(Labels channel) {
+    return channel.with("model", "").with("method", "").with("exception", "");
   }
 
   private static Labels edi() {
