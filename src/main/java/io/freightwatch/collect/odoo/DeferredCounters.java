@@ -42,11 +42,13 @@ final class DeferredCounters {
   /** Adds {@code amount} to the series {@code labels}, or defers it if the series is new. */
   void add(Labels labels, double amount) {
     Labels key = values.containsKey(labels) || values.size() < maxSeries ? labels : overflow;
-    if (values.containsKey(key)) {
-      values.merge(key, amount, Double::sum);
-    } else {
+    if (!values.containsKey(key)) {
       values.put(key, 0.0);
+      deferred.put(key, amount);
+    } else if (deferred.containsKey(key)) {
       deferred.merge(key, amount, Double::sum);
+    } else {
+      values.merge(key, amount, Double::sum);
     }
   }
 

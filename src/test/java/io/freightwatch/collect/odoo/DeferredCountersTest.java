@@ -16,7 +16,8 @@ class DeferredCountersTest {
     DeferredCounters counters = new DeferredCounters(10, OTHER);
 
     counters.startScrape();
-    counters.add(EDI, 3);
+    counters.add(EDI, 1);
+    counters.add(EDI, 2);
     double first = counters.values().get(EDI);
     counters.startScrape();
     double second = counters.values().get(EDI);
