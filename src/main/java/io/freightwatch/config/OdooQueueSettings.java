@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * How the agent reads the OCA {@code queue_job} runner of an Odoo target: the channel capacities of
- * the runner and how long a job may stay {@code started} or {@code enqueued} before it is suspected
- * dead.
+ * Settings for reading the OCA {@code queue_job} runner of an Odoo target: the runner's channel
+ * capacities and how long a job may stay {@code started} or {@code enqueued} before it is
+ * suspected dead.
  *
  * @param capacities slots per channel, with full dotted names such as {@code root.edi}, as the job
  *     runner's {@code [queue_job] channels} option sets them; empty when not configured
@@ -26,7 +26,7 @@ public record OdooQueueSettings(
     Map<String, Duration> startedByChannel,
     Map<String, Duration> enqueuedByChannel) {
 
-  /** Jobs started more than an hour ago are suspected dead unless a channel says otherwise. */
+  /** Jobs started more than an hour ago are suspected dead unless their channel sets another limit. */
   public static final Duration DEFAULT_STARTED_DEAD_AFTER = Duration.ofHours(1);
 
   /**

@@ -27,12 +27,17 @@ final class QueueSettingsReader {
         node.get("channels")
             .map(channels -> parseChannels(channels, channels.asString().orElse("")))
             .orElse(Map.of());
-    YamlNode deadAfter = node.section("dead_after");
+    return readDeadAfter(node.section("dead_after"), capacities);
+  }
+
+  private static OdooQueueSettings readDeadAfter(
+      YamlNode deadAfter, Map<String, Integer> capacities) {
     deadAfter.allowOnly("started", "enqueued", "channels");
     Duration started =
         deadAfter.positiveDuration("started", OdooQueueSettings.DEFAULT_STARTED_DEAD_AFTER);
     Duration enqueued =
         deadAfter.positiveDuration("enqueued", OdooQueueSettings.DEFAULT_ENQUEUED_DEAD_AFTER);
+
     Map<String, Duration> startedByChannel = new LinkedHashMap<>();
     Map<String, Duration> enqueuedByChannel = new LinkedHashMap<>();
     YamlNode overrides = deadAfter.section("channels");

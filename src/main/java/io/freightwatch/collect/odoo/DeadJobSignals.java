@@ -36,7 +36,7 @@ final class DeadJobSignals {
     this.settings = settings;
   }
 
-  /** Returns true when {@code job} has outlived its channel's limit and no live worker holds it. */
+  /** Returns true when {@code job} outlived its channel's limit and no live worker locked it. */
   boolean isSuspect(RunningJob job) {
     double limitSeconds = settings.deadAfter(job.channel(), job.state()).toMillis() / 1000.0;
     return job.ageSeconds() > limitSeconds && job.lock() != RunningJob.LockState.HELD;
@@ -45,8 +45,8 @@ final class DeadJobSignals {
   /**
    * Appends the signals for {@code jobs}.
    *
-   * @param channels every channel seen in the queue this scrape; each gets a suspect count for
-   *     both running states, 0 when it has none, so that alerts resolve
+   * @param channels every channel seen in the queue this scrape. Each gets a suspect count for
+   *     both running states, 0 when it has none, so that alerts resolve.
    */
   void addSamples(
       List<RunningJob> jobs, Collection<String> channels, Labels tenantLabels, List<Sample> out) {

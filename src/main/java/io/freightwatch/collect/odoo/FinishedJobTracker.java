@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>queue_job keeps no history and has no index on {@code date_done}, so the tracker keeps a
  * high-water mark, the largest id it has read, and reads only rows above it through the primary
  * key. Jobs that were still open at the mark finish later with a smaller id, so the ids of open
- * jobs are kept and looked up by primary key at every scrape; that costs one lookup per open job,
+ * jobs are kept and looked up by primary key at every scrape. That costs one lookup per open job,
  * which the runner's backlog bounds, and nothing per done job. An id skipped above the mark is
  * looked up again for a few scrapes, because the sequence hands out ids before the inserting
  * transactions commit, possibly out of order.
@@ -187,7 +187,10 @@ final class FinishedJobTracker {
     } finally {
       ids.free();
     }
-    // An open job that is gone was deleted; a gap stays until it expires.
+    // An open job that is gone was deleted, while a gap stays until it expires.
+    // NOTE: a failed job is no longer followed, so if someone requeues it and it then ends done,
+    // that completion is not counted. Following failed jobs would cost a lookup each per scrape,
+    // and queue_job never deletes them.
     open.retainAll(seen);
   }
 
@@ -228,7 +231,7 @@ final class FinishedJobTracker {
 
   private void trackOpen(long id) {
     // NOTE: beyond MAX_OPEN open jobs the newest are not followed, so their completion is not
-    // counted while the backlog stays that large; following them would cost one primary-key
+    // counted while the backlog stays that large. Following them would cost one primary-key
     // lookup each per scrape.
     if (open.size() < MAX_OPEN || open.contains(id)) {
       open.add(id);

@@ -50,7 +50,7 @@ final class JobHistograms {
     target.observe(seconds);
   }
 
-  // NOTE: the store knows gauges and _total counters only, so the parts are exported as gauges and
+  // NOTE: the store has gauges and _total counters only, so the parts are exported as gauges and
   // /metrics shows three gauge families instead of one histogram; a histogram type in the store and
   // the exporter would fix this.
   void addSamples(Labels tenantLabels, List<Sample> out) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param state {@code started} or {@code enqueued}
  * @param ageSeconds seconds since {@code date_started} (started) or {@code date_enqueued}
  *     (enqueued), falling back to {@code date_created} when that date is NULL
- * @param lock what the queue_job lock table says about the worker
+ * @param lock the state of the job's row in the queue_job lock table
  */
 record RunningJob(
     long id, String uuid, String channel, String state, double ageSeconds, LockState lock) {

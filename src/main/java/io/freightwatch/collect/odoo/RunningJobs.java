@@ -46,7 +46,7 @@ final class RunningJobs {
   // NOTE: a lock row locked by several transactions at once, or by a subtransaction (a savepoint
   // in the worker), carries a multixact id or a subtransaction id in xmax, which matches no
   // backend_xid: such a job reads as not_held although its worker may be alive. The pgrowlocks
-  // extension resolves both cases; the alert text asks for a check before any requeue.
+  // extension resolves both cases. The alert text requests a check before any requeue.
   private static final String LOCK_STATE =
       """
       CASE WHEN l.%1$s IS NULL THEN 'missing'

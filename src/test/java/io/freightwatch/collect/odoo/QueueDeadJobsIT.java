@@ -140,7 +140,7 @@ class QueueDeadJobsIT {
 
     List<Sample> samples;
     try (Connection worker = holdLock(database, "queue_job_lock WHERE queue_job_id = 5")) {
-      samples = scrapeWithLongReportingLimit(database);
+      samples = scrapeWithShortReportingLimit(database);
     }
 
     assertThat(suspectLocks(samples))
@@ -161,7 +161,7 @@ class QueueDeadJobsIT {
 
     List<Sample> samples;
     try (Connection worker = holdLock(database, "queue_job_locks WHERE id = 5")) {
-      samples = scrapeWithLongReportingLimit(database);
+      samples = scrapeWithShortReportingLimit(database);
     }
 
     assertThat(suspectLocks(samples))
@@ -209,9 +209,9 @@ class QueueDeadJobsIT {
     }
   }
 
-  // With a 120 minute limit the reporting job (40 minutes) is not a suspect on age; a 10 minute
+  // With a 120 minute limit the reporting job (40 minutes) is not a suspect on age. A 10 minute
   // limit makes it one, so only its held lock can keep it out of the suspects.
-  private List<Sample> scrapeWithLongReportingLimit(String database) {
+  private List<Sample> scrapeWithShortReportingLimit(String database) {
     OdooQueueSettings tight =
         new OdooQueueSettings(
             INCIDENT_SETTINGS.capacities(),
