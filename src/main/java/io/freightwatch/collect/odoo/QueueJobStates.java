@@ -20,8 +20,9 @@ import java.util.Objects;
  */
 final class QueueJobStates {
 
-  // A pending job may run now when its eta has passed or it has none. A future eta, whether set
-  // by the caller or by a retry's backoff, keeps the job out of the runner's queue until then.
+  // A pending job is due when its eta has passed or it has none. One postponed by a retry
+  // (retry > 0) counts as late even before its new eta, while a job created with a future eta
+  // does not.
   static final String SQL =
       """
       SELECT channel,
@@ -29,7 +30,7 @@ final class QueueJobStates {
              count(*) AS jobs,
              extract(epoch FROM (now() AT TIME ZONE 'UTC') - min(date_created) FILTER (
                  WHERE state = 'pending'
-                   AND (eta IS NULL OR eta <= now() AT TIME ZONE 'UTC')))
+                   AND (eta IS NULL OR eta <= now() AT TIME ZONE 'UTC' OR retry > 0)))
                  AS oldest_pending_age_seconds,
              extract(epoch FROM (now() AT TIME ZONE 'UTC') - min(date_started) FILTER (
                  WHERE state = 'started'))

@@ -67,7 +67,7 @@ final class QueueSection implements TenantSection {
         out.add(
             Sample.gauge(
                 OLDEST_PENDING_AGE,
-                "Seconds since creation of the oldest pending job that may run now",
+                "Seconds since creation of the oldest pending job that is due",
                 row.oldestPendingAgeSeconds(),
                 channel));
       }
