@@ -14,13 +14,15 @@ import java.util.regex.Pattern;
  * @param discovery how to find more tenant databases on the server, if at all
  * @param interval time between scrapes of each tenant
  * @param signals crons, custom queries and other business signals read from each tenant
+ * @param queue channel capacities and dead-job thresholds of the tenants' job runner
  */
 public record OdooTarget(
     PostgresTarget server,
     List<Tenant> tenants,
     Optional<Discovery> discovery,
     Duration interval,
-    OdooSignals signals) {
+    OdooSignals signals,
+    OdooQueueSettings queue) {
 
   public OdooTarget {
     Objects.requireNonNull(server, "server");
@@ -28,12 +30,25 @@ public record OdooTarget(
     Objects.requireNonNull(discovery, "discovery");
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(signals, "signals");
+    Objects.requireNonNull(queue, "queue");
   }
 
-  /** Creates a target with the default business signals and no custom queries. */
+  /** Creates a target with the default business signals and job runner settings. */
   public OdooTarget(
       PostgresTarget server, List<Tenant> tenants, Optional<Discovery> discovery, Duration interval) {
-    this(server, tenants, discovery, interval, OdooSignals.DEFAULT);
+    this(server, tenants, discovery, interval, OdooSignals.DEFAULT, OdooQueueSettings.DEFAULTS);
+  }
+
+  /** Creates a target with these business signals and the default job runner settings. */
+  public OdooTarget(PostgresTarget server, List<Tenant> tenants, Optional<Discovery> discovery,
+      Duration interval, OdooSignals signals) {
+    this(server, tenants, discovery, interval, signals, OdooQueueSettings.DEFAULTS);
+  }
+
+  /** Creates a target with these job runner settings and the default business signals. */
+  public OdooTarget(PostgresTarget server, List<Tenant> tenants, Optional<Discovery> discovery,
+      Duration interval, OdooQueueSettings queue) {
+    this(server, tenants, discovery, interval, OdooSignals.DEFAULT, queue);
   }
 
   /**

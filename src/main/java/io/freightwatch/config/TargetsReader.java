@@ -114,7 +114,7 @@ final class TargetsReader {
 
   private Optional<OdooTarget> readOdoo(YamlNode item) {
     item.allowOnly("server", "tenants", "discover", "interval", "cron_max_series",
-        "custom_queries");
+        "custom_queries", "queue");
     String serverName = item.requiredString("server", "primary-eu1");
     Optional<PostgresTarget> server =
         postgres.stream().filter(p -> p.name().equals(serverName)).findFirst();
@@ -141,7 +141,8 @@ final class TargetsReader {
     }
     Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
     OdooSignals signals = OdooSignalsReader.read(item, server);
-    return server.map(s -> new OdooTarget(s, tenants, discovery, interval, signals));
+    OdooQueueSettings queue = QueueSettingsReader.read(item.get("queue"));
+    return server.map(s -> new OdooTarget(s, tenants, discovery, interval, signals, queue));
   }
 
   private OdooTarget.Discovery readDiscovery(YamlNode node) {

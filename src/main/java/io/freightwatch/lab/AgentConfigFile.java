@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The agent configuration (YAML) that points Freightwatch at a running lab: both PostgreSQL servers
@@ -75,6 +77,7 @@ public record AgentConfigFile(
         .append('\n');
     yaml.append("      interval: ").append(every).append('\n');
     customQueries(yaml);
+    appendQueue(yaml);
     yaml.append("  redis:\n");
     yaml.append("    - name: sessions\n");
     yaml.append("      url: ").append(quote(lab.redis().uri())).append('\n');
@@ -139,6 +142,21 @@ public record AgentConfigFile(
     yaml.append("          labels: [carrier_id]\n");
     yaml.append("          max_rows: 50\n");
     yaml.append("          statement_timeout: 2s\n");
+  }
+
+  // The lab's jobs run for about a second, so a job started for 2 minutes is certainly stranded:
+  // the stalled-runner fault raises the dead-job and starved-channel alerts within its run.
+  private static void appendQueue(StringBuilder yaml) {
+    String channels =
+        SimulatedJobRunner.CAPACITIES.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(entry -> entry.getKey() + ":" + entry.getValue())
+            .collect(Collectors.joining(","));
+    yaml.append("      queue:\n");
+    yaml.append("        channels: ").append(quote(channels)).append('\n');
+    yaml.append("        dead_after:\n");
+    yaml.append("          started: 2m\n");
+    yaml.append("          enqueued: 1m\n");
   }
 
   /** Formats a duration the Prometheus way: 500ms, 15s, 5m, 1h, 1d. */

@@ -69,7 +69,8 @@ final class FaultSchedule {
                 on -> faults.carrierOutage(first, on)),
             new Step(
                 Faults.STALLED_RUNNER + " " + second,
-                "the job runner stops picking jobs: pending jobs pile up",
+                "the job runner's workers are killed: their jobs stay started and hold every"
+                    + " slot, pending jobs pile up",
                 Duration.ofMinutes(9),
                 on -> faults.stalledRunner(second, on)),
             new Step(

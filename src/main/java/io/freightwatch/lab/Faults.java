@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *       root.carrier}) fails with {@value #RETRYABLE_JOB_ERROR}: the job goes back to pending with
  *       {@code eta} = now + 30 s and keeps its incremented {@code retry}, and at {@code retry >=
  *       max_retries} (5) it fails for good with {@value #FAILED_JOB_ERROR}.
- *   <li>{@link #stalledRunner}: the simulated job runner skips the tenant: pending jobs pile up,
- *       enqueued and started ones stay as they are.
+ *   <li>{@link #stalledRunner}: the tenant's job runner dispatches one last time and its workers
+ *       are killed: enqueued jobs, and runnable jobs up to each channel's capacity, are left
+ *       started with nothing to finish them, and pending jobs pile up behind them.
  *   <li>{@link #replicaLag}: WAL replay on the replica is paused while the primary keeps writing.
  *   <li>{@link #redisMemoryPressure}: large session values are written until Redis evicts keys.
  *   <li>{@link #ingressFault}: one Traefik service answers a configured share of requests with 5xx

@@ -214,8 +214,13 @@ public final class LogisticsWorkload implements AutoCloseable {
 
   private void runnerTick(TenantLoad load) {
     if (faults.isRunnerStalled(load.tenant.name())) {
+      if (!load.jobsStranded) {
+        load.jobsStranded = true;
+        load.writeToPrimary(load.runnerConnection, load.runnerLog, load.runner::strandJobs);
+      }
       return;
     }
+    load.jobsStranded = false;
     load.writeToPrimary(load.runnerConnection, load.runnerLog, load.runner::tick);
   }
 
@@ -372,6 +377,9 @@ public final class LogisticsWorkload implements AutoCloseable {
     final ThrottledLog businessLog = new ThrottledLog(LOG, "business");
     final ThrottledLog runnerLog = new ThrottledLog(LOG, "job_runner");
     volatile boolean paused;
+    // Set by the runner tick that strands the jobs when the stalled-runner fault starts; only the
+    // tenant's runner task reads and writes it.
+    boolean jobsStranded;
 
     TenantLoad(OdooTenants.Tenant tenant, int index) {
       this.tenant = tenant;

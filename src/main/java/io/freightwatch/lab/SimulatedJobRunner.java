@@ -135,6 +135,26 @@ final class SimulatedJobRunner {
     }
   }
 
+  /**
+   * Runs the last tick of a runner whose workers are then killed: it starts every enqueued job and
+   * fills each channel's free slots with started jobs, and nothing finishes them. Those jobs stay
+   * started, holding their channel's slots, as queue_job leaves the jobs of a killed Odoo worker.
+   * One call is one transaction; the caller commits.
+   */
+  void strandJobs(Connection connection) throws SQLException {
+    try (PreparedStatement start = connection.prepareStatement(START_ENQUEUED)) {
+      start.setInt(1, workerPidBase);
+      start.executeUpdate();
+    }
+    try (PreparedStatement enqueue = connection.prepareStatement(ENQUEUE_RUNNABLE)) {
+      enqueue.executeUpdate();
+    }
+    try (PreparedStatement start = connection.prepareStatement(START_ENQUEUED)) {
+      start.setInt(1, workerPidBase);
+      start.executeUpdate();
+    }
+  }
+
   private void failCarrierAttempts(Connection connection) throws SQLException {
     String carrier = LogisticsWorkload.carrierOf(tenant);
     String message = carrier + " label API unavailable: 503 Service Unavailable";

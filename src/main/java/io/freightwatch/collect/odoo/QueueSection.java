@@ -1,24 +1,37 @@
 package io.freightwatch.collect.odoo;
 
+import io.freightwatch.config.OdooQueueSettings;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Queue depth, oldest job ages and failures per channel of OCA {@code queue_job}. */
+/**
+ * The OCA {@code queue_job} signals of one tenant: queue depth and oldest job ages per channel and
+ * state, jobs suspected dead with the channel slots they hold, and counts and time distributions
+ * of the jobs finished since the previous scrape.
+ */
 final class QueueSection implements TenantSection {
 
   static final String QUEUE_JOBS = "freightwatch_odoo_queue_jobs";
   static final String OLDEST_PENDING_AGE = "freightwatch_odoo_queue_job_oldest_pending_age_seconds";
   static final String OLDEST_STARTED_AGE = "freightwatch_odoo_queue_job_oldest_started_age_seconds";
-  static final String FAILURES = "freightwatch_odoo_queue_job_failures_total";
 
-  private final QueueFailureCounter failures = new QueueFailureCounter();
+  private final DeadJobSignals deadJobs;
+  private final FinishedJobTracker tracker = new FinishedJobTracker();
+  private final QueueThroughput throughput = new QueueThroughput();
+
+  /** Creates a section with no channel capacities and the default dead-job thresholds. */
+  QueueSection() {
+    this(OdooQueueSettings.DEFAULTS);
+  }
+
+  QueueSection(OdooQueueSettings settings) {
+    this.deadJobs = new DeadJobSignals(settings);
+  }
 
   @Override
   public boolean appliesTo(InstalledModules modules) {
@@ -28,9 +41,19 @@ final class QueueSection implements TenantSection {
   @Override
   public void read(Connection connection, Labels tenantLabels, List<Sample> out)
       throws SQLException {
-    List<QueueJobState> queue = QueueJobStates.read(connection);
+    Set<String> channels = addQueueDepth(QueueJobStates.read(connection), tenantLabels, out);
+    deadJobs.addSamples(RunningJobs.read(connection), channels, tenantLabels, out);
+    if (!tracker.isStarted()) {
+      throughput.registerFailed(
+          FinishedJobTracker.recentFailed(connection, QueueThroughput.MAX_SERIES));
+    }
+    throughput.record(tracker.poll(connection, tenantLabels.get("tenant")));
+    throughput.addSamples(tenantLabels, out);
+  }
+
+  private static Set<String> addQueueDepth(
+      List<QueueJobState> queue, Labels tenantLabels, List<Sample> out) {
     Set<String> channels = new TreeSet<>();
-    Map<String, Long> failedByChannel = new HashMap<>();
     for (QueueJobState row : queue) {
       Labels channel = tenantLabels.with("channel", row.channel());
       channels.add(row.channel());
@@ -56,19 +79,7 @@ final class QueueSection implements TenantSection {
                 row.oldestStartedAgeSeconds(),
                 channel));
       }
-      if (row.state().equals("failed")) {
-        failedByChannel.put(row.channel(), row.jobs());
-      }
     }
-    failures
-        .record(channels, failedByChannel)
-        .forEach(
-            (channel, total) ->
-                out.add(
-                    Sample.counter(
-                        FAILURES,
-                        "Increases of the failed job count per channel, summed over scrapes",
-                        total,
-                        tenantLabels.with("channel", channel))));
+    return channels;
   }
 }

@@ -11,7 +11,7 @@ final class TenantSections {
   /** Returns new sections for one tenant; each tenant needs its own, since sections keep state. */
   static List<TenantSection> create(OdooTarget target) {
     return List.of(
-        new QueueSection(),
+        new QueueSection(target.queue()),
         new CronSection(target.signals().cronMaxSeries()),
         new MailSection(),
         new EdiSection(),

@@ -201,6 +201,49 @@ final class OdooFixture {
         written);
   }
 
+  /**
+   * Inserts the queue of a tenant whose killed workers left jobs started and enqueued, with the
+   * rows and dates of a real incident whose "now" was 2025-03-10 10:00:00 UTC, then shifts every
+   * date by the same amount so that this "now" becomes {@code now}. Ages computed against the
+   * server's clock thus equal the incident's ages plus the seconds elapsed since {@code now}.
+   */
+  OdooFixture deadWorkerIncident(LocalDateTime now) throws SQLException {
+    sql(
+        """
+        INSERT INTO queue_job (id, uuid, name, channel, state, date_created, date_enqueued,
+                               date_started, retry, max_retries, worker_pid, company_id) VALUES
+         (1, 'a1', 'Import EDI order batch 1', 'root.edi', 'started', '2025-03-10 07:00:00',
+          '2025-03-10 07:10:01', '2025-03-10 07:10:02', 1, 5, 4242, 1),
+         (2, 'a2', 'Import EDI order batch 2', 'root.edi', 'started', '2025-03-10 07:00:00',
+          '2025-03-10 07:10:02', '2025-03-10 07:10:03', 1, 5, 4242, 1),
+         (3, 'a3', 'Import EDI order batch 3', 'root.edi', 'started', '2025-03-10 07:00:00',
+          '2025-03-10 07:10:04', '2025-03-10 07:10:05', 1, 5, 4243, 1),
+         (4, 'a4', 'Import EDI order batch 4', 'root.edi', 'enqueued', '2025-03-10 07:00:00',
+          '2025-03-10 07:11:00', NULL, 0, 5, NULL, 1),
+         (5, 'a5', 'Monthly carrier invoice reconciliation', 'root.reporting', 'started',
+          '2025-03-10 09:19:00', '2025-03-10 09:19:58', '2025-03-10 09:20:00', 1, 5, 5150, 1)
+        """);
+    sql(
+        """
+        INSERT INTO queue_job (id, uuid, name, channel, state, date_created, retry, max_retries,
+                               company_id)
+        SELECT 100 + g, 'p' || g, 'Import EDI order batch ' || (g + 4), 'root.edi', 'pending',
+               timestamp '2025-03-10 07:12:00' + (g - 1) * interval '83 seconds', 0, 5, 1
+        FROM generate_series(1, 120) g
+        """);
+    sql(
+        """
+        UPDATE queue_job
+        SET date_created = date_created + (?::timestamp - timestamp '2025-03-10 10:00:00'),
+            date_enqueued = date_enqueued + (?::timestamp - timestamp '2025-03-10 10:00:00'),
+            date_started = date_started + (?::timestamp - timestamp '2025-03-10 10:00:00')
+        """,
+        now,
+        now,
+        now);
+    return sql("SELECT setval('queue_job_id_seq', 220)");
+  }
+
   /** Runs {@code sql} on the tenant database. */
   OdooFixture sql(String sql, Object... parameters) throws SQLException {
     server.execute(database, sql, parameters);

@@ -128,7 +128,7 @@ class OdooQueueCollectorIT {
     LocalDateTime base = fixture.serverUtcNow();
     addFailed(fixture, base, 2);
     OdooQueueCollector collector = collector(database);
-    Labels failures = ACME.with("channel", "root.edi");
+    Labels failures = unknownFunction(ACME.with("channel", "root.edi"));
 
     double first = value(bySeries(harness.scrape(collector)), FAILURES, failures);
     addFailed(fixture, base, 3);
@@ -147,6 +147,42 @@ class OdooQueueCollectorIT {
   }
 
   @Test
+  void finishedJobsFeedCountersAndHistograms() throws Exception {
+    String database = server.createOdooDatabase("queue_finished");
+    OdooFixture fixture = odooWithQueueJob(database);
+    fixture.sql(
+        "INSERT INTO queue_job (uuid, channel, state, date_created, date_done)"
+            + " SELECT 'old' || g, 'root.carrier', 'done', now() AT TIME ZONE 'UTC',"
+            + " now() AT TIME ZONE 'UTC' FROM generate_series(1, 30) AS g");
+    OdooQueueCollector collector = collector(database);
+    harness.scrape(collector);
+    insertCarrierJobs(fixture);
+
+    Map<String, Sample> firstSeen = bySeries(harness.scrape(collector));
+    Map<String, Sample> counted = bySeries(harness.scrape(collector));
+
+    Labels carrier = ACME.with("channel", "root.carrier");
+    Labels label = carrier.with("model", "stock.picking").with("method", "send_to_shipper");
+    String finished = "freightwatch_odoo_queue_job_finished_total";
+    assertThat(value(firstSeen, finished, label.with("outcome", "done"))).isZero();
+    assertThat(value(counted, finished, label.with("outcome", "done"))).isEqualTo(2);
+    assertThat(value(counted, finished, label.with("outcome", "failed"))).isEqualTo(1);
+    assertThat(value(counted, FAILURES, label.with("exception", "odoo.exceptions.UserError")))
+        .isEqualTo(1);
+    assertThat(value(counted, "freightwatch_odoo_queue_job_retries_exhausted_total", label))
+        .isEqualTo(1);
+    String completion = "freightwatch_odoo_queue_job_completion_seconds";
+    assertThat(value(counted, completion + "_count", carrier)).isEqualTo(2);
+    assertThat(value(counted, completion + "_sum", carrier)).isEqualTo(65 + 700);
+    assertThat(value(counted, completion + "_bucket", carrier.with("le", "300.0"))).isEqualTo(1);
+    assertThat(value(counted, completion + "_bucket", carrier.with("le", "+Inf"))).isEqualTo(2);
+    String wait = "freightwatch_odoo_queue_job_wait_seconds";
+    assertThat(value(counted, wait + "_sum", carrier)).isEqualTo(5 + 100);
+    String run = "freightwatch_odoo_queue_job_run_seconds";
+    assertThat(value(counted, run + "_sum", carrier)).isEqualTo(20 + 600);
+  }
+
+  @Test
   void failuresTotalIsCounter() throws Exception {
     String database = server.createOdooDatabase("queue_counter");
     OdooFixture fixture = odooWithQueueJob(database);
@@ -154,7 +190,7 @@ class OdooQueueCollectorIT {
 
     Map<String, Sample> samples = bySeries(harness.scrape(collector(database)));
 
-    Sample failures = samples.get(FAILURES + ACME.with("channel", "root.edi"));
+    Sample failures = samples.get(FAILURES + unknownFunction(ACME.with("channel", "root.edi")));
     assertThat(failures).isNotNull();
     assertThat(failures.type()).isEqualTo(MetricType.COUNTER);
   }
@@ -234,6 +270,32 @@ class OdooQueueCollectorIT {
     for (int i = 0; i < count; i++) {
       fixture.job("root.edi", "failed", now.minusSeconds(60), now.minusSeconds(50), null, 1);
     }
+  }
+
+  /** Labels of a failure whose job row has no model, method or exception class. */
+  private static Labels unknownFunction(Labels channel) {
+    return channel.with("model", "").with("method", "").with("exception", "");
+  }
+
+  /**
+   * Two carrier jobs done (one enqueued 5 s after creation, one never enqueued, whose wait counts
+   * from creation) and one failed after its last attempt, with exc_info but no exc_name.
+   */
+  private static void insertCarrierJobs(OdooFixture fixture) throws SQLException {
+    fixture.sql(
+        """
+        INSERT INTO queue_job (uuid, channel, state, model_name, method_name, date_created,
+                               date_enqueued, date_started, date_done, exc_info, retry,
+                               max_retries) VALUES
+         ('c1', 'root.carrier', 'done', 'stock.picking', 'send_to_shipper',
+          '2025-03-10 10:00:00', '2025-03-10 10:00:40', '2025-03-10 10:00:45',
+          '2025-03-10 10:01:05', NULL, 1, 5),
+         ('c2', 'root.carrier', 'done', 'stock.picking', 'send_to_shipper',
+          '2025-03-10 10:00:00', NULL, '2025-03-10 10:01:40', '2025-03-10 10:11:40', NULL, 1, 5),
+         ('c3', 'root.carrier', 'failed', 'stock.picking', 'send_to_shipper',
+          '2025-03-10 10:00:00', '2025-03-10 10:00:40', '2025-03-10 10:00:45', NULL,
+          'Traceback (most recent call last):\nodoo.exceptions.UserError: no account', 3, 3)
+        """);
   }
 
   private static Labels edi() {

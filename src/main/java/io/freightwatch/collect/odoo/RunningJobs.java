@@ -1,0 +1,101 @@
+package io.freightwatch.collect.odoo;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads the {@code started} and {@code enqueued} jobs of {@code queue_job} with their age and, where
+ * the lock table exists, whether their worker still holds its lock.
+ *
+ * <p>These jobs are bounded by the channels' capacities, so the read is small, and the indexed
+ * {@code state} predicate keeps it independent of the done jobs. queue_job builds from 2025 on
+ * create a lock row when a job starts and keep it row-locked by the executing worker: the merged
+ * code names the table {@code queue_job_lock(queue_job_id)}, early versions {@code
+ * queue_job_locks(id)} with the job's id as key. The agent never locks a row to find out, since
+ * its session is read-only and a lock would block the runner. It reads the lock row's {@code xmax}
+ * instead: a worker holding the row lock has written its transaction id there, so the lock is held
+ * when {@code xmax} is the {@code backend_xid} of a session in {@code pg_stat_activity}.
+ */
+final class RunningJobs {
+
+  private static final String PROBE =
+      "SELECT to_regclass('queue_job_lock') IS NOT NULL, to_regclass('queue_job_locks') IS NOT NULL";
+
+  private static final String SELECT =
+      """
+      SELECT j.id,
+             j.uuid,
+             j.channel,
+             j.state,
+             extract(epoch FROM (now() AT TIME ZONE 'UTC')
+                 - coalesce(CASE j.state WHEN 'started' THEN j.date_started ELSE j.date_enqueued END,
+                            j.date_created)) AS age_seconds,
+             %s AS lock_state
+      FROM queue_job j
+      %s
+      WHERE j.state IN ('started', 'enqueued')
+      ORDER BY j.id
+      """;
+
+  // NOTE: a lock row locked by several transactions at once, or by a subtransaction (a savepoint
+  // in the worker), carries a multixact id or a subtransaction id in xmax, which matches no
+  // backend_xid: such a job reads as not_held although its worker may be alive. The pgrowlocks
+  // extension resolves both cases. The alert text requests a check before any requeue.
+  private static final String LOCK_STATE =
+      """
+      CASE WHEN l.%1$s IS NULL THEN 'missing'
+           WHEN l.xmax::text <> '0' AND l.xmax::text IN (
+               SELECT backend_xid::text FROM pg_stat_activity WHERE backend_xid IS NOT NULL)
+             THEN 'held'
+           ELSE 'not_held' END""";
+
+  private RunningJobs() {}
+
+  /** Reads the running jobs over {@code connection}, ordered by id. */
+  static List<RunningJob> read(Connection connection) throws SQLException {
+    List<RunningJob> jobs = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(sql(connection));
+        ResultSet row = statement.executeQuery()) {
+      while (row.next()) {
+        jobs.add(
+            new RunningJob(
+                row.getLong("id"),
+                Objects.requireNonNullElse(row.getString("uuid"), ""),
+                Objects.requireNonNullElse(row.getString("channel"), ""),
+                row.getString("state"),
+                row.getDouble("age_seconds"),
+                RunningJob.LockState.fromLabel(row.getString("lock_state"))));
+      }
+    }
+    return jobs;
+  }
+
+  /** Returns the statement for the lock table this database has, if any. */
+  static String sql(Connection connection) throws SQLException {
+    boolean lock;
+    boolean locks;
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(PROBE)) {
+      row.next();
+      lock = row.getBoolean(1);
+      locks = row.getBoolean(2);
+    }
+    if (lock) {
+      return SELECT.formatted(
+          LOCK_STATE.formatted("queue_job_id"),
+          "LEFT JOIN LATERAL (SELECT x.queue_job_id, x.xmax FROM queue_job_lock x"
+              + " WHERE x.queue_job_id = j.id ORDER BY x.id DESC LIMIT 1) l ON true");
+    }
+    if (locks) {
+      return SELECT.formatted(
+          LOCK_STATE.formatted("id"), "LEFT JOIN queue_job_locks l ON l.id = j.id");
+    }
+    return SELECT.formatted("'no_lock_table'", "");
+  }
+}
