@@ -165,7 +165,7 @@ public final class TraefikCollector implements Collector {
    */
   private List<Sample> parseAndUpdate(
       Buffer body, ExpositionFormat format, Instant scrapedAt, long sequence) {
-    Exposition exposition = ExpositionParser.parse(body.toString(StandardCharsets.UTF_8), format);
+    Exposition exposition = ExpositionParser.parse(body.getBytes(), format);
     List<Sample> samples;
     synchronized (stateLock) {
       if (sequence < lastAppliedSequence) {
