@@ -55,6 +55,9 @@ public final class TraefikSignals {
   public static final String LAST_RELOAD_SUCCESS_AGE =
       "freightwatch_traefik_config_last_reload_success_age_seconds";
   public static final String LAST_RELOAD_FAILED = "freightwatch_traefik_config_last_reload_failed";
+  public static final String SERVICE_REQUESTS = "freightwatch_traefik_service_requests_total";
+  public static final String PROCESS_START_TIME =
+      "freightwatch_traefik_process_start_time_seconds";
 
   /** Latency quantiles emitted, with their label values. */
   private static final Map<String, Double> QUANTILES =
@@ -111,6 +114,8 @@ public final class TraefikSignals {
     addBackendHealth(reading, samples);
     addCertificates(reading, scrapedAt, samples);
     addReloads(reading.reloads(), scrapedAt, samples);
+    TraefikRawSignals.addServiceRequests(target.name(), reading.requests(), samples);
+    TraefikRawSignals.addProcessStartTime(target.name(), reading, samples);
     return samples;
   }
 
