@@ -37,7 +37,7 @@ public final class Exposition {
     this.sampleCount = count;
   }
 
-  /** Builds the parser's result, whose families hold views of {@code samples}. */
+  /** Builds the parser's result, whose families contain views of {@code samples}. */
   Exposition(ExpositionFormat format, List<MetricFamily> families, ExpositionSamples samples) {
     this.format = format;
     this.families = List.copyOf(families);

@@ -44,8 +44,8 @@ final class ExpositionNumbers {
   }
 
   /**
-   * Parses the ASCII text {@code text[start, end)} as a float, with the result of Double.parseDouble
-   * for every decimal number.
+   * Parses the ASCII text {@code text[start, end)} as a float. Every decimal number gives the
+   * result of Double.parseDouble.
    *
    * @throws NumberFormatException when the range is not a number in the syntax above
    */

@@ -52,7 +52,7 @@ public final class ExpositionParser {
    */
   private static final int SERIES_CHECK_BATCH = 256;
 
-  /** Integers with at most this many digits are below 2^53, so a double holds them exactly. */
+  /** Integers of at most this many digits are below 2^53, which a double represents exactly. */
   private static final int MAX_EXACT_INTEGER_DIGITS = 15;
 
   /** Bytes per sample line in a typical Traefik scrape, to size the columns up front. */
@@ -75,13 +75,16 @@ public final class ExpositionParser {
   /** Samples before this index have had their series checked. */
   private int checkedSamples;
 
-  /** Label ids of the current line as written, name/value pairs; the previous line's until read. */
+  /**
+   * Label ids of the current line as written, in name/value pairs. Entries not read yet still
+   * contain the previous line's ids.
+   */
   private int[] writtenPairs = new int[16];
   private int previousPairCount;
 
   /**
-   * Where the previous sample line starts and how long it is, its name's end and the end of each
-   * label pair after the closing quote, relative to its start. A line that repeats the previous
+   * Start and length of the previous sample line, and the offsets of its name's end and of each
+   * label pair's start and end, relative to the line's start. A line that repeats the previous
    * one's bytes up to some point reuses the tokens that end before that point without reading
    * them again.
    */
@@ -214,7 +217,8 @@ public final class ExpositionParser {
     }
 
     int nameStart = pos;
-    String name = pool.string(readMetricName("a metric name after # " + (isHelp ? "HELP" : "TYPE")));
+    String keyword = isHelp ? "HELP" : "TYPE";
+    String name = pool.string(readMetricName("a metric name after # " + keyword));
     if (isHelp) {
       if (text[pos] != '\n') {
         requireSeparator("a blank between the metric name and the help text");
@@ -390,7 +394,8 @@ public final class ExpositionParser {
       sortedPairs = new int[writtenPairs.length];
     }
     int keptCount =
-        sortLabels(pairCount, sortedPairs, nameStart, "each label name once, but ", " is given twice");
+        sortLabels(
+            pairCount, sortedPairs, nameStart, "each label name once, but ", " is given twice");
 
     requireSeparator("a blank between the series and its value");
     double value = readFloat("a number, NaN, +Inf or -Inf as the sample value");
@@ -586,16 +591,16 @@ public final class ExpositionParser {
     if (order.duplicate >= 0) {
       throw failAt(errorPosition, messageStart + pool.string(order.duplicate) + messageEnd);
     }
-    int kept = 0;
+    int keptIds = 0;
     for (int i = 0; i < labelCount; i++) {
       int from = 2 * order.order[i];
       int valueId = pairs[from + 1];
       if (!pool.isEmpty(valueId)) {
-        sorted[kept++] = pairs[from];
-        sorted[kept++] = valueId;
+        sorted[keptIds++] = pairs[from];
+        sorted[keptIds++] = valueId;
       }
     }
-    return kept;
+    return keptIds;
   }
 
   private LabelOrder orderFor(int[] pairs, int labelCount) {
@@ -695,7 +700,12 @@ public final class ExpositionParser {
         (family.type == FamilyType.HISTOGRAM || family.type == FamilyType.GAUGE_HISTOGRAM)
             && name.endsWith("_bucket");
     boolean isQuantile = family.type == FamilyType.SUMMARY && name.equals(family.name);
-    specialLabel = isBucket ? "le" : isQuantile ? "quantile" : null;
+    specialLabel = null;
+    if (isBucket) {
+      specialLabel = "le";
+    } else if (isQuantile) {
+      specialLabel = "quantile";
+    }
     family.rememberName(nameId, specialLabel);
     return family;
   }

@@ -33,7 +33,7 @@ final class ExpositionSamples {
   private long[] timestamps;
   private BitSet hasTimestamp;
   private final Map<Integer, Exemplar> exemplars = new HashMap<>();
-  private ParsedSample[] made;
+  private ParsedSample[] createdSamples;
 
   /**
    * Creates empty columns for the parser to append to.
@@ -63,7 +63,7 @@ final class ExpositionSamples {
     this.timestamps = parsed.timestamps;
     this.hasTimestamp = parsed.hasTimestamp;
     this.exemplars.putAll(parsed.exemplars);
-    this.made = new ParsedSample[count];
+    this.createdSamples = new ParsedSample[count];
   }
 
   /**
@@ -160,10 +160,10 @@ final class ExpositionSamples {
 
   /** Returns the sample at {@code index}, made on first read. */
   ParsedSample sample(int index) {
-    ParsedSample sample = made[index];
+    ParsedSample sample = createdSamples[index];
     if (sample == null) {
-      sample = make(index);
-      made[index] = sample;
+      sample = createSample(index);
+      createdSamples[index] = sample;
     }
     return sample;
   }
@@ -173,7 +173,7 @@ final class ExpositionSamples {
     return new SampleList(this, indices, size);
   }
 
-  private ParsedSample make(int index) {
+  private ParsedSample createSample(int index) {
     int start = labelStarts[index];
     int end = labelStarts[index + 1];
     LabelSet labels = LabelSet.EMPTY;

@@ -9,8 +9,8 @@ import java.util.TreeMap;
 
 /**
  * Signals that pass Traefik's own series on as scraped, for rules and SLOs that compute increases
- * themselves: the per-service request counters, and the process start time that tells a counter
- * reset by a restart from a counter that went down.
+ * themselves: the per-service request counters, and the process start time that tells apart a
+ * counter reset by a restart and a counter that went down.
  */
 final class TraefikRawSignals {
 

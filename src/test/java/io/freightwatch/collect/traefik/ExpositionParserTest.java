@@ -554,7 +554,8 @@ class ExpositionParserTest {
     assertThat(samples).isEqualTo(fromText.samples("city_requests_total"));
     assertThat(samples.get(0).labels().get("city")).isEqualTo("Z\u00fcrich");
     assertThat(samples.get(1).labels().get("team")).isEqualTo("\ud83d\ude9a fleet");
-    assertThat(fromBytes.families().get(0).help()).isEqualTo("Requests per city, \u00e9t\u00e9 included.");
+    assertThat(fromBytes.families().get(0).help())
+        .isEqualTo("Requests per city, \u00e9t\u00e9 included.");
   }
 
   @Test
@@ -599,7 +600,9 @@ class ExpositionParserTest {
   void readsLinesThatRepeatPartsOfThePrevious() {
     String[] names = {"r", "r_total", "req", "requests_total"};
     String[] labelNames = {"a", "ab", "code", "service", "le"};
-    String[] values = {"", "1", "12", "120", "x\\\"y", "a\\\\", "odoo-t1@docker", "odoo-t12@docker"};
+    String[] values = {
+      "", "1", "12", "120", "x\\\"y", "a\\\\", "odoo-t1@docker", "odoo-t12@docker"
+    };
     Random random = new Random(42);
     StringBuilder text = new StringBuilder();
     List<String> expectedNames = new ArrayList<>();
