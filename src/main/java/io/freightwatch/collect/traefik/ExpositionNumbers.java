@@ -1,5 +1,7 @@
 package io.freightwatch.collect.traefik;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Number syntax of the exposition formats: sample values, bucket bounds ({@code le}) and
  * timestamps. Values follow Go's strconv.ParseFloat, which Prometheus uses: decimal numbers with an
@@ -18,6 +20,9 @@ final class ExpositionNumbers {
   /** At most this many significant digits fit a long below 2^53, so the fast path stays exact. */
   private static final int MAX_FAST_DIGITS = 15;
 
+  /** Exponents with more digits than this take the slow path. */
+  private static final int MAX_FAST_EXPONENT_DIGITS = 3;
+
   private ExpositionNumbers() {}
 
   /**
@@ -26,13 +31,33 @@ final class ExpositionNumbers {
    * @throws NumberFormatException when the range is not a number in the syntax above
    */
   static double parseFloat(CharSequence text, int start, int end) {
-    // Fast path for plain decimals such as 1250003000 or 0.25, which are nearly all values in a
-    // scrape: a mantissa of at most 15 digits and a power of ten up to 1e22 are both exact
-    // doubles, so one division gives the correctly rounded result.
+    // The syntax is ASCII only, so any other character makes the text invalid.
+    byte[] ascii = new byte[end - start];
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        throw new NumberFormatException("not a number: " + text.subSequence(start, end));
+      }
+      ascii[i - start] = (byte) c;
+    }
+    return parseFloat(ascii, 0, ascii.length);
+  }
+
+  /**
+   * Parses the ASCII text {@code text[start, end)} as a float. Every decimal number gives the
+   * result of Double.parseDouble.
+   *
+   * @throws NumberFormatException when the range is not a number in the syntax above
+   */
+  static double parseFloat(byte[] text, int start, int end) {
+    // Fast path for plain decimals such as 1250003000, 0.25 or 1.741e+09, which are nearly all
+    // values in a scrape. A mantissa of at most 15 digits and a power of ten up to 1e22 are both
+    // exact doubles, so one multiplication or division rounds once and gives the correctly
+    // rounded result, as Double.parseDouble does.
     int i = start;
     boolean negative = false;
-    if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
-      negative = text.charAt(i) == '-';
+    if (i < end && (text[i] == '+' || text[i] == '-')) {
+      negative = text[i] == '-';
       i++;
     }
 
@@ -42,7 +67,7 @@ final class ExpositionNumbers {
     boolean anyDigit = false;
     boolean seenDot = false;
     for (; i < end; i++) {
-      char c = text.charAt(i);
+      byte c = text[i];
       if (c >= '0' && c <= '9') {
         anyDigit = true;
         if (mantissa != 0 || c != '0') {
@@ -62,11 +87,40 @@ final class ExpositionNumbers {
       }
     }
 
-    if (i == end && anyDigit && fractionDigits < POWERS_OF_TEN.length) {
-      double value = mantissa / POWERS_OF_TEN[fractionDigits];
-      return negative ? -value : value;
+    int exponent = 0;
+    if (anyDigit && i < end && (text[i] == 'e' || text[i] == 'E')) {
+      int j = i + 1;
+      boolean negativeExponent = false;
+      if (j < end && (text[j] == '+' || text[j] == '-')) {
+        negativeExponent = text[j] == '-';
+        j++;
+      }
+      int digitsStart = j;
+      while (j < end
+          && text[j] >= '0'
+          && text[j] <= '9'
+          && j - digitsStart < MAX_FAST_EXPONENT_DIGITS) {
+        exponent = exponent * 10 + (text[j] - '0');
+        j++;
+      }
+      // Without exponent digits, i stays on the 'e' and the slow path rejects the text.
+      if (j > digitsStart) {
+        i = j;
+        exponent = negativeExponent ? -exponent : exponent;
+      }
     }
-    return parseFloatSlowly(text, start, end);
+    if (i == end && anyDigit) {
+      int power = exponent - fractionDigits;
+      if (power >= 0 && power < POWERS_OF_TEN.length) {
+        double value = mantissa * POWERS_OF_TEN[power];
+        return negative ? -value : value;
+      }
+      if (power < 0 && -power < POWERS_OF_TEN.length) {
+        double value = mantissa / POWERS_OF_TEN[-power];
+        return negative ? -value : value;
+      }
+    }
+    return parseFloatSlowly(new String(text, start, end - start, StandardCharsets.ISO_8859_1));
   }
 
   /**
@@ -93,8 +147,7 @@ final class ExpositionNumbers {
     return Double.toString(bound);
   }
 
-  private static double parseFloatSlowly(CharSequence text, int start, int end) {
-    String token = text.subSequence(start, end).toString();
+  private static double parseFloatSlowly(String token) {
     boolean decimalSyntax = !token.isEmpty();
     for (int i = 0; i < token.length() && decimalSyntax; i++) {
       char c = token.charAt(i);

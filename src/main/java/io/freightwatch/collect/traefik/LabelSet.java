@@ -88,6 +88,14 @@ public final class LabelSet {
     return new LabelSet(copy);
   }
 
+  /**
+   * Wraps pairs that are already sorted by name, free of duplicate names and of empty values, as
+   * the parser produces them. The set takes ownership of the array.
+   */
+  static LabelSet fromCheckedPairs(String[] pairs) {
+    return new LabelSet(pairs);
+  }
+
   /** Returns the value of {@code name}, or the empty string when the label is absent. */
   public String get(String name) {
     for (int i = 0; i < pairs.length; i += 2) {

@@ -21,6 +21,9 @@ public record MetricFamily(
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(help, "help");
     Objects.requireNonNull(unit, "unit");
-    samples = List.copyOf(samples);
+    // The parser's lists are read-only views of its columns and need no copy.
+    if (!(samples instanceof ExpositionSamples.SampleList)) {
+      samples = List.copyOf(samples);
+    }
   }
 }

@@ -38,9 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The status and Content-Type are checked on the event loop. Parsing and the signal computation
  * run on the worker pool through {@link ScrapeContext#blocking}, because they are too heavy for the
- * event loop on large scrapes: a synthetic Traefik scrape of 50,001 series (7 MB of text) took
- * about 50 ms to parse and 60 ms to compute after JIT warm-up, and up to 0.8 s during the first ten
- * scrapes (timed in a loop of 30 scrapes on a shared 2-core machine with JDK 17).
+ * event loop on large scrapes: a synthetic Traefik scrape of 50,000 series (7 MB of text) takes
+ * about 10 ms of CPU to parse and 80 ms to compute after JIT warm-up (bench/RESULTS-parser.md).
  */
 public final class TraefikCollector implements Collector {
 
@@ -165,7 +164,7 @@ public final class TraefikCollector implements Collector {
    */
   private List<Sample> parseAndUpdate(
       Buffer body, ExpositionFormat format, Instant scrapedAt, long sequence) {
-    Exposition exposition = ExpositionParser.parse(body.toString(StandardCharsets.UTF_8), format);
+    Exposition exposition = ExpositionParser.parse(body.getBytes(), format);
     List<Sample> samples;
     synchronized (stateLock) {
       if (sequence < lastAppliedSequence) {

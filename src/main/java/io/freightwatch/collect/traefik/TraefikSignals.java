@@ -58,6 +58,9 @@ public final class TraefikSignals {
   public static final String ROUTER_REQUESTS = "freightwatch_traefik_router_requests_total";
   public static final String ROUTER_SERVER_ERRORS =
       "freightwatch_traefik_router_server_errors_total";
+  public static final String SERVICE_REQUESTS = "freightwatch_traefik_service_requests_total";
+  public static final String PROCESS_START_TIME =
+      "freightwatch_traefik_process_start_time_seconds";
 
   /** Latency quantiles emitted, with their label values. */
   private static final Map<String, Double> QUANTILES =
@@ -119,6 +122,8 @@ public final class TraefikSignals {
     addBackendHealth(reading, samples);
     addCertificates(reading, scrapedAt, samples);
     addReloads(reading.reloads(), scrapedAt, samples);
+    TraefikRawSignals.addServiceRequests(target.name(), reading.requests(), samples);
+    TraefikRawSignals.addProcessStartTime(target.name(), reading, samples);
     return samples;
   }
 

@@ -5,8 +5,11 @@ import static io.freightwatch.collect.traefik.ExpositionFormat.PROMETHEUS_TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -499,5 +502,198 @@ class ExpositionParserTest {
     // Repeated label values come from the parser's pool, one String per distinct text.
     assertThat(samples.get(49_999).labels().get("method"))
         .isSameAs(samples.get(0).labels().get("method"));
+  }
+  @Test
+  void matchesParseDoubleOnRandomValues() {
+    Random random = new Random(20261205);
+    for (int i = 0; i < 200_000; i++) {
+      String written = randomDecimal(random);
+      byte[] bytes = written.getBytes(StandardCharsets.US_ASCII);
+
+      double parsed = ExpositionNumbers.parseFloat(bytes, 0, bytes.length);
+
+      assertThat(Double.doubleToRawLongBits(parsed))
+          .as("value %s", written)
+          .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(written)));
+    }
+  }
+
+  @Test
+  void readsRandomValuesOnSampleLines() {
+    Random random = new Random(7);
+    StringBuilder text = new StringBuilder("# TYPE x gauge\n");
+    String[] written = new String[5_000];
+    for (int i = 0; i < written.length; i++) {
+      written[i] = randomDecimal(random);
+      text.append("x{i=\"").append(i).append("\"} ").append(written[i]).append('\n');
+    }
+
+    List<ParsedSample> samples = ExpositionParser.parse(text.toString(), PROMETHEUS_TEXT)
+        .samples("x");
+
+    for (int i = 0; i < written.length; i++) {
+      assertThat(Double.doubleToRawLongBits(samples.get(i).value()))
+          .as("value %s", written[i])
+          .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(written[i])));
+    }
+  }
+
+  @Test
+  void parsesBytesLikeTheSameText() {
+    String text =
+        "# HELP city_requests_total Requests per city, \u00e9t\u00e9 included.\n"
+            + "# TYPE city_requests_total counter\n"
+            + "city_requests_total{city=\"Z\u00fcrich\",team=\"\ud83d\ude9a fleet\"} 3\n"
+            + "city_requests_total{city=\"S\u00e3o Paulo\",team=\"\ud83d\ude9a fleet\"} 4\n";
+
+    Exposition fromBytes =
+        ExpositionParser.parse(text.getBytes(StandardCharsets.UTF_8), PROMETHEUS_TEXT);
+    Exposition fromText = ExpositionParser.parse(text, PROMETHEUS_TEXT);
+
+    List<ParsedSample> samples = fromBytes.samples("city_requests_total");
+    assertThat(samples).isEqualTo(fromText.samples("city_requests_total"));
+    assertThat(samples.get(0).labels().get("city")).isEqualTo("Z\u00fcrich");
+    assertThat(samples.get(1).labels().get("team")).isEqualTo("\ud83d\ude9a fleet");
+    assertThat(fromBytes.families().get(0).help())
+        .isEqualTo("Requests per city, \u00e9t\u00e9 included.");
+  }
+
+  @Test
+  void countsColumnsInCharactersNotBytes() {
+    String text = "x{city=\"Z\u00fcrich\"} 1\ny{city=\"Z\u00fcrich\",} 1 2 3\n";
+
+    assertThatThrownBy(
+            () -> ExpositionParser.parse(text.getBytes(StandardCharsets.UTF_8), PROMETHEUS_TEXT))
+        .isInstanceOf(ExpositionFormatException.class)
+        .hasMessage(
+            "line 2, column 23: expected the end of the line after the sample"
+                + " (text: y{city=\"Z\u00fcrich\",} 1 2 3)");
+  }
+
+  @Test
+  void findsRepeatedSeriesFarApart() {
+    StringBuilder text = new StringBuilder("# TYPE x counter\n");
+    for (int i = 0; i < 2_000; i++) {
+      text.append("x_total{code=\"200\",i=\"").append(i).append("\"} 1\n");
+    }
+    text.append("x_total{i=\"3\",code=\"200\"} 2\n");
+
+    assertThatThrownBy(() -> ExpositionParser.parse(text.toString(), PROMETHEUS_TEXT))
+        .isInstanceOf(ExpositionFormatException.class)
+        .hasMessage(
+            "line 2002, column 1: expected each series once, but this one is also on line 5"
+                + " (text: x_total{i=\"3\",code=\"200\"} 2)");
+  }
+
+  @Test
+  void reportsRepeatedSeriesBeforeLaterError() {
+    String text = "a{k=\"1\"} 1\nb 2\n  a{k=\"1\",e=\"\"} 3\nc 4\nd{k=} 5\n";
+
+    assertThatThrownBy(() -> ExpositionParser.parse(text, PROMETHEUS_TEXT))
+        .isInstanceOf(ExpositionFormatException.class)
+        .hasMessage(
+            "line 3, column 3: expected each series once, but this one is also on line 1"
+                + " (text:   a{k=\"1\",e=\"\"} 3)");
+  }
+
+  @Test
+  void readsLinesThatRepeatPartsOfThePrevious() {
+    String[] names = {"r", "r_total", "req", "requests_total"};
+    String[] labelNames = {"a", "ab", "code", "service", "le"};
+    String[] values = {
+      "", "1", "12", "120", "x\\\"y", "a\\\\", "odoo-t1@docker", "odoo-t12@docker"
+    };
+    Random random = new Random(42);
+    StringBuilder text = new StringBuilder();
+    List<String> expectedNames = new ArrayList<>();
+    List<LabelSet> expectedLabels = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    while (expectedNames.size() < 3_000) {
+      String name = names[random.nextInt(names.length)];
+      List<String> pairs = new ArrayList<>();
+      StringBuilder line = new StringBuilder(name);
+      int labelCount = random.nextInt(4);
+      List<String> shuffled = new ArrayList<>(List.of(labelNames));
+      java.util.Collections.shuffle(shuffled, random);
+      if (labelCount > 0 || random.nextBoolean()) {
+        line.append('{');
+        for (int i = 0; i < labelCount; i++) {
+          String value = values[random.nextInt(values.length)];
+          line.append(i > 0 ? "," : "").append(shuffled.get(i)).append("=\"").append(value)
+              .append('"');
+          pairs.add(shuffled.get(i));
+          pairs.add(value.replace("\\\"", "\"").replace("\\\\", "\\"));
+        }
+        line.append('}');
+      }
+      LabelSet labels = LabelSet.of(pairs.toArray(String[]::new));
+      if (seen.add(name + labels)) {
+        text.append(line).append(' ').append(expectedNames.size()).append('\n');
+        expectedNames.add(name);
+        expectedLabels.add(labels);
+      }
+    }
+
+    Exposition exposition = ExpositionParser.parse(text.toString(), PROMETHEUS_TEXT);
+
+    List<ParsedSample> samples = new ArrayList<>();
+    exposition.families().forEach(family -> samples.addAll(family.samples()));
+    samples.sort(java.util.Comparator.comparingDouble(ParsedSample::value));
+    assertThat(samples).hasSize(expectedNames.size());
+    for (int i = 0; i < samples.size(); i++) {
+      assertThat(samples.get(i).name()).as("line %s", i + 1).isEqualTo(expectedNames.get(i));
+      assertThat(samples.get(i).labels()).as("line %s", i + 1).isEqualTo(expectedLabels.get(i));
+    }
+  }
+
+  @Test
+  void treatsReorderedLabelsAsSameSeries() {
+    String text = "x{a=\"1\",b=\"2\"} 1\nx{b=\"2\",a=\"1\"} 2\n";
+
+    assertThatThrownBy(() -> ExpositionParser.parse(text, PROMETHEUS_TEXT))
+        .isInstanceOf(ExpositionFormatException.class)
+        .hasMessageStartingWith(
+            "line 2, column 1: expected each series once, but this one is also on line 1");
+  }
+
+  @Test
+  void keepsTimestampOfEachSample() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      text.append("x{i=\"").append(i).append("\"} 1");
+      if (i % 3 == 0) {
+        text.append(' ').append(1_700_000_000_000L + i);
+      }
+      text.append('\n');
+    }
+
+    List<ParsedSample> samples =
+        ExpositionParser.parse(text.toString(), PROMETHEUS_TEXT).samples("x");
+
+    for (int i = 0; i < 300; i++) {
+      OptionalLong expected =
+          i % 3 == 0 ? OptionalLong.of(1_700_000_000_000L + i) : OptionalLong.empty();
+      assertThat(samples.get(i).timestampMillis()).as("sample %s", i).isEqualTo(expected);
+    }
+  }
+
+  /**
+   * Returns a decimal in one of the forms exporters write: integers, fixed-point and exponent
+   * notation, with and without signs, leading zeros and many digits.
+   */
+  private static String randomDecimal(Random random) {
+    return switch (random.nextInt(7)) {
+      case 0 -> Long.toString(random.nextLong() >>> random.nextInt(64));
+      case 1 -> Double.toString(random.nextDouble() * Math.pow(10, random.nextInt(40) - 20));
+      case 2 -> Double.toString(Double.longBitsToDouble(random.nextLong() >>> 2));
+      case 3 -> String.format(java.util.Locale.ROOT, "%." + random.nextInt(18) + "f",
+          random.nextDouble() * random.nextInt(1_000_000));
+      case 4 -> (random.nextBoolean() ? "-" : "+") + random.nextInt(100_000) + "."
+          + random.nextInt(1_000) + "e" + (random.nextBoolean() ? "+" : "-")
+          + random.nextInt(30);
+      case 5 -> "000" + random.nextInt(1_000) + "." + random.nextInt(100) + "E"
+          + (random.nextInt(700) - 350);
+      default -> Long.toString(random.nextLong()) + "." + Long.toString(random.nextLong() >>> 1);
+    };
   }
 }

@@ -374,7 +374,13 @@ class TraefikCollectorTest {
         .isCloseTo(20.0 / 1138, within(1e-12));
     assertThat(value(samples, TraefikSignals.BACKEND_HEALTH_EXPOSED, Labels.of("instance", "edge")))
         .isZero();
-    assertThat(samples).hasSize(11);
+    assertThat(value(samples, TraefikSignals.PROCESS_START_TIME, Labels.of("instance", "edge")))
+        .isEqualTo(1.74100000012e9);
+    // The 11 computed signals, plus the four service request counters and the process start
+    // time as scraped.
+    assertThat(samples).filteredOn(s -> s.name().equals(TraefikSignals.SERVICE_REQUESTS))
+        .hasSize(4);
+    assertThat(samples).hasSize(16);
   }
 
   // ---- server and scrape steps

@@ -257,9 +257,13 @@ class TraefikSignalsTest {
 
   // ---- helpers
 
-  /** Keeps the request signals of every scope and open connections, dropping target-wide ones. */
+  /**
+   * Keeps the request signals of every scope and open connections, dropping target-wide ones and
+   * the service request counters passed on as scraped.
+   */
   static List<Sample> requestAndConnectionSignals(List<Sample> samples) {
     return samples.stream()
+        .filter(s -> !s.name().equals(TraefikSignals.SERVICE_REQUESTS))
         .filter(s -> s.name().startsWith("freightwatch_traefik_service_")
             || s.name().startsWith("freightwatch_traefik_entrypoint_")
             || s.name().startsWith("freightwatch_traefik_router_")
