@@ -32,11 +32,11 @@ public final class Labels implements Comparable<Labels> {
   private Labels(String[] names, String[] values) {
     this.names = names;
     this.values = values;
-    // A map's hash, the sum of name ^ value, collides often for label sets that differ in a few
-    // characters of several values (tenant t001 with code 500 against t002 with code 404), and
-    // so does a plain polynomial over String hashes, which are linear in the characters. Hash
-    // maps of series then fill single buckets. Mixing each value's hash (the MurmurHash3
-    // finalizer) breaks that linearity. The arrays are sorted, so equal sets hash equal.
+    // A map's hash, the sum of name ^ value, often collides for label sets whose values differ
+    // in a few characters (tenant t001 with code 500 against t002 with code 404). A plain
+    // polynomial over String hashes collides too, because those hashes are linear in the
+    // characters. Mixing each value's hash with the MurmurHash3 finalizer breaks that, so hash
+    // maps of series keep short buckets. The arrays are sorted, so equal sets hash equal.
     int combined = 0;
     for (int i = 0; i < names.length; i++) {
       combined = 31 * combined + names[i].hashCode();
@@ -226,7 +226,7 @@ public final class Labels implements Comparable<Labels> {
     }
   }
 
-  /** Collects pairs in name order; a later pair replaces an earlier one of the same name. */
+  /** Collects pairs in name order. A later pair replaces an earlier one of the same name. */
   private static final class Builder {
     private String[] names;
     private String[] values;

@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /**
  * Starts the same lab as benchmark 3 (on free ports, with the workload) and writes the agent
- * configuration benchmark 3 uses, then keeps the lab running until its standard input closes. The
+ * configuration benchmark 3 uses, then keeps the lab running until its standard input closes or the process is interrupted. The
  * agent is started by hand against the written file, as often as a profiling session needs,
  * without paying for a new lab each time.
  *
@@ -28,7 +28,11 @@ public final class ProfilingLab {
     int agentPort = Integer.parseInt(args[3]);
     int connectionCap = Integer.parseInt(args[4]);
     Files.createDirectories(dir);
-    try (Lab lab = Lab.start(LabOptions.withFreePorts(dir.resolve("lab")).withTenants(tenants))) {
+    Lab lab = Lab.start(LabOptions.withFreePorts(dir.resolve("lab")).withTenants(tenants));
+    // Ctrl-C skips the end of main, so the hook stops PostgreSQL and Redis then as well.
+    Thread stop = new Thread(lab::close, "profiling-lab-shutdown");
+    Runtime.getRuntime().addShutdownHook(stop);
+    try {
       Path config = dir.resolve("freightwatch.yaml");
       lab.writeAgentConfig(config, new AgentConfigFile("127.0.0.1:" + agentPort, interval,
           Path.of(System.getProperty("user.dir")).resolve("alert-rules"), "http://127.0.0.1:9/"));
@@ -39,6 +43,9 @@ public final class ProfilingLab {
       while (System.in.read() >= 0) {
         // Runs until standard input closes, then the lab stops.
       }
+    } finally {
+      Runtime.getRuntime().removeShutdownHook(stop);
+      lab.close();
     }
   }
 }
