@@ -18,7 +18,7 @@ public final class MetricsEndpoint {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final ExpositionFormats formats = ExpositionFormats.init();
-  /** Size of the previous body, so that the next one is written without growing the buffer. */
+  /** Size of the previous body, so the next one usually fits without growing the buffer. */
   private volatile int lastBodyBytes = 64 * 1024;
 
   public MetricsEndpoint(SeriesStore store) {
