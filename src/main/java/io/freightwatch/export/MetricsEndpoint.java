@@ -18,6 +18,8 @@ public final class MetricsEndpoint {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final ExpositionFormats formats = ExpositionFormats.init();
+  /** Size of the previous body, so the next one usually fits without growing the buffer. */
+  private volatile int lastBodyBytes = 64 * 1024;
 
   public MetricsEndpoint(SeriesStore store) {
     registry.register(new StoreMetrics(store));
@@ -30,12 +32,13 @@ public final class MetricsEndpoint {
   /** Renders all metrics for a request with the given Accept header (may be null). */
   public Rendered render(String acceptHeader) {
     ExpositionFormatWriter writer = formats.findWriter(acceptHeader);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(lastBodyBytes + lastBodyBytes / 8);
     try {
       writer.write(out, registry.scrape());
     } catch (IOException e) {
       throw new UncheckedIOException("rendering metrics failed", e);
     }
+    lastBodyBytes = out.size();
     return new Rendered(out.toByteArray(), writer.getContentType());
   }
 }

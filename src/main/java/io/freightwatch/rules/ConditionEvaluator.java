@@ -34,7 +34,11 @@ final class ConditionEvaluator {
    * shared by rules that read the same window of the same series.
    */
   private final Map<RangeWindow, Map<Series, OptionalDouble>> rangeCache = new HashMap<>();
-  /** Projections of this evaluation by label names, then by label set identity. */
+  /**
+   * Projections by label names, then by label set identity. They outlive an evaluation, so a group
+   * is the same object every cycle and the maps keyed by it compare by reference. They are dropped
+   * when the store's series set changes.
+   */
   private final Map<List<String>, Map<Labels, Labels>> projections = new HashMap<>();
   private SeriesIndex index;
 
@@ -47,9 +51,9 @@ final class ConditionEvaluator {
   SeriesIndex startEvaluation() {
     if (!index.isCurrent()) {
       index = new SeriesIndex(store);
+      projections.clear();
     }
     rangeCache.clear();
-    projections.clear();
     return index;
   }
 
@@ -270,9 +274,15 @@ final class ConditionEvaluator {
     return new Result(observation, number);
   }
 
-  /** Returns the projections onto {@code names} made in this evaluation, by label set. */
+  /** Returns the projections onto {@code names} made so far, by label set. */
   private Map<Labels, Labels> projectionsOf(List<String> names) {
-    return projections.computeIfAbsent(names, n -> new IdentityHashMap<>());
+    Map<Labels, Labels> byLabels = projections.computeIfAbsent(names, n -> new IdentityHashMap<>());
+    // Absent conditions make new label sets each cycle, which would pile up until the series set
+    // changes. A bound well above the number of series stops that.
+    if (byLabels.size() > 2 * store.size() + 1_000) {
+      byLabels.clear();
+    }
+    return byLabels;
   }
 
   /** Returns the labels of {@code labels} named in {@code names}; none when it is empty. */

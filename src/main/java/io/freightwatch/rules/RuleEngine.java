@@ -330,6 +330,9 @@ public final class RuleEngine {
 
     /** Returns the condition's threshold, or the first matching override's. */
     private double thresholdFor(Labels labels) {
+      if (spec.overrides().isEmpty()) {
+        return ConditionEvaluator.thresholdOf(spec.condition());
+      }
       return spec.overrideFor(labels)
           .filter(o -> !Double.isNaN(o.threshold()))
           .map(RuleSpec.Override::threshold)

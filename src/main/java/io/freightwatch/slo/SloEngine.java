@@ -47,6 +47,8 @@ public final class SloEngine {
    * with its series' on every write, and the same object compares at once.
    */
   private final Map<String, Labels> metricLabels = new java.util.HashMap<>();
+  /** Label sets of {@code freightwatch_slo_burn_rate}, by SLO name and window. */
+  private final Map<String, Map<Duration, Labels>> windowLabels = new java.util.HashMap<>();
   private long lastPruneHour = Long.MIN_VALUE;
 
   /**
@@ -84,6 +86,7 @@ public final class SloEngine {
   public void install(Prepared prepared) {
     trackers = prepared.trackers;
     metricLabels.clear();
+    windowLabels.clear();
   }
 
   /** Replaces the calendar whose maintenance windows stop budget burn. */
@@ -198,13 +201,14 @@ public final class SloEngine {
       samples.add(Sample.gauge("freightwatch_slo_in_maintenance",
           "1 while a maintenance window stops the SLO's budget from burning.",
           status.inMaintenance() ? 1 : 0, labels));
+      Map<Duration, Labels> byWindow = windowLabels.computeIfAbsent(name,
+          n -> new java.util.HashMap<>());
       for (SloStatus.WindowBurn burn : status.windows()) {
-        String window = io.freightwatch.config.Durations.format(burn.window());
-        Labels windowLabels = metricLabels.computeIfAbsent(name + "\n" + window,
-            key -> labels.with("window", window));
+        Labels burnLabels = byWindow.computeIfAbsent(burn.window(),
+            window -> labels.with("window", io.freightwatch.config.Durations.format(window)));
         samples.add(Sample.gauge("freightwatch_slo_burn_rate",
             "Error ratio over the window divided by the error budget ratio; 0 without events.",
-            burn.burnRate(), windowLabels));
+            burn.burnRate(), burnLabels));
       }
       status.timeToExhaustion().ifPresent(left -> samples.add(Sample.gauge(
           "freightwatch_slo_time_to_exhaustion_seconds",
