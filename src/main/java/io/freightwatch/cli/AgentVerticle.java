@@ -6,6 +6,7 @@ import io.freightwatch.config.AgentConfig;
 import io.freightwatch.config.ConfigException;
 import io.freightwatch.config.RuleCondition;
 import io.freightwatch.config.RuleSet;
+import io.freightwatch.config.Shard;
 import io.freightwatch.config.SilenceSpec;
 import io.freightwatch.export.MetricsEndpoint;
 import io.freightwatch.export.StoreSnapshot;
@@ -118,10 +119,11 @@ public final class AgentVerticle extends VerticleBase {
         .onSuccess(listening -> {
           server = listening;
           LOG.info("agent started listen={}:{} targets={} rules={} slos={} receivers={}"
-              + " data_directory={}", config.agent().listenHost(), listening.actualPort(),
-              scheduler.health().size(), config.rules().specs().size(),
+              + " data_directory={} shard={}/{}", config.agent().listenHost(),
+              listening.actualPort(), scheduler.health().size(), config.rules().specs().size(),
               config.rules().slos().size(), config.receivers().size(),
-              config.agent().dataDirectory());
+              config.agent().dataDirectory(), config.agent().shard().index(),
+              config.agent().shard().count());
           scheduler.start();
           long interval = config.rules().evaluationInterval().toMillis();
           evaluationTimer = vertx.setPeriodic(interval, interval, id -> evaluate());
@@ -216,6 +218,7 @@ public final class AgentVerticle extends VerticleBase {
     if (rules == null || dispatcher == null) {
       return;
     }
+    writeShardMetrics();
     try {
       List<AlertEvent> events = rules.evaluate(clock.instant());
       dispatcher.onEvaluation(events, rules.alerts());
@@ -293,6 +296,26 @@ public final class AgentVerticle extends VerticleBase {
             success ? 1 : 0, Labels.EMPTY),
         Sample.gauge("freightwatch_rules_last_reload_timestamp_seconds",
             "Time of the latest rule reload attempt.", clock.millis() / 1000.0, Labels.EMPTY)),
+        clock.instant());
+  }
+
+  /**
+   * Writes which shard this agent is and how many Odoo tenants it watches, so that the sum over
+   * all agents shows whether the shards cover the estate.
+   */
+  private void writeShardMetrics() {
+    Shard shard = config.agent().shard();
+    long tenants = scheduler.health().stream()
+        .filter(target -> target.target().source().equals("odoo"))
+        .count();
+    store.applyScrape("shard", List.of(
+        Sample.gauge("freightwatch_agent_shard_info",
+            "Always 1; the labels give this agent's shard index and the number of shards.", 1,
+            Labels.of("index", Integer.toString(shard.index()), "count",
+                Integer.toString(shard.count()))),
+        Sample.gauge("freightwatch_agent_shard_tenants",
+            "Odoo tenants this agent watches: those of its shard, explicit and discovered.",
+            tenants, Labels.EMPTY)),
         clock.instant());
   }
 

@@ -14,6 +14,7 @@ import io.freightwatch.config.AgentConfig;
 import io.freightwatch.config.OdooTarget;
 import io.freightwatch.config.PostgresTarget;
 import io.freightwatch.config.RedisTarget;
+import io.freightwatch.config.Shard;
 import io.freightwatch.config.TraefikTarget;
 import io.lettuce.core.resource.ClientResources;
 import io.vertx.core.Future;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * Creates the collectors of every configured target: one per PostgreSQL server, Odoo tenant,
  * Redis server and Traefik endpoint. Odoo targets with a {@code discover} section list their
  * server's databases on start and every refresh interval, adding and removing tenant collectors.
+ *
+ * <p>With {@code agent.shard}, only the targets of this agent's shard get a collector: Odoo
+ * tenants, explicit or discovered, by tenant name, and PostgreSQL, Redis and Traefik targets by
+ * target name (see {@link Shard}).
  */
 public final class DefaultCollectorFactory implements CollectorFactory {
 
@@ -45,29 +50,38 @@ public final class DefaultCollectorFactory implements CollectorFactory {
   public Future<Void> create(AgentConfig config, ScrapeContext context,
       CollectorScheduler scheduler) {
     this.vertx = context.vertx();
+    Shard shard = config.agent().shard();
     List<Future<Void>> discoveries = new ArrayList<>();
     sessions = new PgSessions(config.agent().maxDatabaseConnections());
     for (PostgresTarget target : config.postgres()) {
-      scheduler.add(new PostgresCollector(target, sessions));
+      if (shard.owns(target.name())) {
+        scheduler.add(new PostgresCollector(target, sessions));
+      }
     }
     for (OdooTarget target : config.odoo()) {
       for (OdooTarget.Tenant tenant : target.tenants()) {
-        scheduler.add(new OdooQueueCollector(target, tenant, sessions));
+        if (shard.owns(tenant.name())) {
+          scheduler.add(new OdooQueueCollector(target, tenant, sessions));
+        }
       }
       target.discovery().ifPresent(discovery -> {
-        TenantDiscovery task = new TenantDiscovery(target, context, scheduler);
+        TenantDiscovery task = new TenantDiscovery(target, shard, context, scheduler);
         discoveries.add(task.run());
         timers.add(vertx.setPeriodic(discovery.refresh().toMillis(), id -> task.run()));
       });
     }
-    if (!config.redis().isEmpty()) {
+    List<RedisTarget> redisTargets =
+        config.redis().stream().filter(target -> shard.owns(target.name())).toList();
+    if (!redisTargets.isEmpty()) {
       redisResources = RedisCollector.createClientResources();
-      for (RedisTarget target : config.redis()) {
+      for (RedisTarget target : redisTargets) {
         scheduler.add(new RedisCollector(target, redisResources));
       }
     }
     for (TraefikTarget target : config.traefik()) {
-      scheduler.add(new TraefikCollector(target));
+      if (shard.owns(target.name())) {
+        scheduler.add(new TraefikCollector(target));
+      }
     }
     return Future.join(discoveries).mapEmpty();
   }
@@ -98,11 +112,12 @@ public final class DefaultCollectorFactory implements CollectorFactory {
     private final Set<String> discovered = new HashSet<>();
     private boolean running;
 
-    TenantDiscovery(OdooTarget target, ScrapeContext context, CollectorScheduler scheduler) {
+    TenantDiscovery(OdooTarget target, Shard shard, ScrapeContext context,
+        CollectorScheduler scheduler) {
       this.target = target;
       this.context = context;
       this.scheduler = scheduler;
-      this.discovery = new OdooTenantDiscovery(target, sessions);
+      this.discovery = new OdooTenantDiscovery(target, sessions, shard::owns);
     }
 
     /** Runs one discovery; the future completes when it has finished, even if it failed. */

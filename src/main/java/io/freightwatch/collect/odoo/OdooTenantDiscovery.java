@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ public final class OdooTenantDiscovery {
 
   private final OdooTarget target;
   private final PgSessions sessions;
+  private final Predicate<String> ownsTenant;
   // Databases already reported as unreadable, so a refresh repeats the warning at DEBUG only.
   private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
 
@@ -56,8 +58,18 @@ public final class OdooTenantDiscovery {
    * @param sessions the agent's shared sessions
    */
   public OdooTenantDiscovery(OdooTarget target, PgSessions sessions) {
+    this(target, sessions, tenant -> true);
+  }
+
+  /**
+   * Creates a discovery that returns only the tenants {@code ownsTenant} accepts by tenant name,
+   * such as those of this agent's shard. Other databases are not opened at all.
+   */
+  public OdooTenantDiscovery(
+      OdooTarget target, PgSessions sessions, Predicate<String> ownsTenant) {
     this.target = Objects.requireNonNull(target, "target");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
+    this.ownsTenant = Objects.requireNonNull(ownsTenant, "ownsTenant");
   }
 
   /**
@@ -84,6 +96,9 @@ public final class OdooTenantDiscovery {
     // shorten this.
     List<OdooTenant> tenants = new ArrayList<>();
     for (Map.Entry<String, String> candidate : candidates.entrySet()) {
+      if (!ownsTenant.test(candidate.getValue())) {
+        continue;
+      }
       String database = candidate.getKey();
       boolean explicit = isExplicit(database);
       Optional<InstalledModules> modules = readModules(database, explicit, permitWait);
