@@ -20,6 +20,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -115,7 +116,11 @@ public final class DefaultCollectorFactory implements CollectorFactory {
     TenantDiscovery(OdooTarget target, Shard shard, ScrapeContext context,
         CollectorScheduler scheduler) {
       this.target = target;
-      this.context = context;
+      // A first discovery opens every candidate database once, which takes longer than one
+      // scrape on a server with hundreds of tenants. It may take up to the refresh interval.
+      Duration refresh = target.discovery().orElseThrow().refresh();
+      this.context = context.withTimeout(
+          refresh.compareTo(context.timeout()) > 0 ? refresh : context.timeout());
       this.scheduler = scheduler;
       this.discovery = new OdooTenantDiscovery(target, sessions, shard::owns);
     }
