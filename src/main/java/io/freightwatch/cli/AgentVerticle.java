@@ -6,8 +6,10 @@ import io.freightwatch.config.AgentConfig;
 import io.freightwatch.config.ConfigException;
 import io.freightwatch.config.RuleCondition;
 import io.freightwatch.config.RuleSet;
+import io.freightwatch.config.RuleSpec;
 import io.freightwatch.config.Shard;
 import io.freightwatch.config.SilenceSpec;
+import io.freightwatch.config.SloSpec;
 import io.freightwatch.export.MetricsEndpoint;
 import io.freightwatch.export.StoreSnapshot;
 import io.freightwatch.export.azuremonitor.AzureMonitorExporter;
@@ -35,8 +37,10 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,6 +155,7 @@ public final class AgentVerticle extends VerticleBase {
           restored.silences().forEach(silences::add);
           rules = new RuleEngine(store, config.rules().specs(), config.calendar(),
               config.dependencies(), silences, Optional.of(slos));
+          store.keepHistoryOnlyFor(signalsRead(config.rules().specs(), config.rules().slos()));
           config.rules().directory().ifPresent(directory -> reloader =
               new RuleReloader(directory));
           return null;
@@ -252,6 +257,7 @@ public final class AgentVerticle extends VerticleBase {
       rules.replaceRules(reloaded.set().rules());
       slos.install(reloaded.slos());
       rules.replaceSloRules(reloaded.set().slos());
+      store.keepHistoryOnlyFor(signalsRead(reloaded.set().rules(), reloaded.set().slos()));
       writeReloadMetrics(true);
       String outcome = "rules reloaded rules=" + reloaded.set().rules().size() + " slos="
           + reloaded.set().slos().size();
@@ -424,6 +430,22 @@ public final class AgentVerticle extends VerticleBase {
         .orElse(Duration.ZERO)
         .plus(config.rules().evaluationInterval().multipliedBy(2));
     return longest.compareTo(MIN_RETENTION) < 0 ? MIN_RETENTION : longest;
+  }
+
+  /** Returns the names of every signal a rule condition, alert summary or SLO reads. */
+  static Set<String> signalsRead(List<RuleSpec> specs, List<SloSpec> sloSpecs) {
+    Set<String> names = new HashSet<>();
+    for (RuleSpec spec : specs) {
+      names.addAll(spec.condition().signals());
+      names.addAll(spec.impact().summary().signals());
+    }
+    for (SloSpec slo : sloSpecs) {
+      names.addAll(slo.sli().signals());
+      if (slo.sli() instanceof SloSpec.EventRatio ratio) {
+        ratio.restartSignal().ifPresent(names::add);
+      }
+    }
+    return names;
   }
 
   private record Restored(SloEngine.Prepared slos, List<SilenceSpec> silences) {}
