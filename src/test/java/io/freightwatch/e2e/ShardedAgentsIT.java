@@ -115,7 +115,7 @@ class ShardedAgentsIT {
       for (int i = 0; i < TENANTS; i++) {
         expected.add("t" + i);
       }
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+      await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
           .untilAsserted(() -> assertThat(union(tenantsOf(agents)))
               .containsExactlyInAnyOrderElementsOf(expected));
 

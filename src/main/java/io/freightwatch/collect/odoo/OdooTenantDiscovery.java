@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +87,9 @@ public final class OdooTenantDiscovery {
     Duration permitWait = context.timeout().dividedBy(2);
     PostgresTarget server = target.server();
     return context
-        .blocking(() -> discoverBlocking(permitWait))
+        .blocking(() -> candidates(permitWait))
+        .compose(candidates -> resolve(candidates, context, permitWait))
+        .timeout(context.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .recover(
             failure ->
                 Future.failedFuture(
@@ -94,13 +97,18 @@ public final class OdooTenantDiscovery {
                         server, server.database(), context.timeout(), failure)));
   }
 
-  private List<OdooTenant> discoverBlocking(Duration permitWait) throws SQLException {
-    Map<String, String> candidates = candidates(permitWait);
+  /**
+   * Turns the candidates of this shard into tenants. Each new database is read in its own task on
+   * the worker pool, one after another, so no worker thread is held for the whole discovery.
+   */
+  private Future<List<OdooTenant>> resolve(
+      Map<String, String> candidates, ScrapeContext context, Duration permitWait) {
     confirmed.keySet().retainAll(candidates.keySet());
     // NOTE: new databases are read one after another, so the first discovery on a server with
-    // hundreds of tenants takes seconds, and on a busy 2-core machine 200 took over 10 s. Reading
+    // hundreds of tenants takes seconds, and on a busy 2-core machine 500 took over 20 s. Reading
     // them in parallel, up to the connection cap, would shorten this.
     List<OdooTenant> tenants = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, String> candidate : candidates.entrySet()) {
       if (!ownsTenant.test(candidate.getValue())) {
         continue;
@@ -113,20 +121,40 @@ public final class OdooTenantDiscovery {
         tenants.add(known);
         continue;
       }
-      boolean explicit = isExplicit(database);
-      Optional<InstalledModules> modules = readModules(database, explicit, permitWait);
-      if (modules.isPresent()) {
-        InstalledModules found = modules.get();
-        OdooTenant tenant =
-            new OdooTenant(candidate.getValue(), database, found.baseVersion(), found.installed());
-        confirmed.put(database, tenant);
-        tenants.add(tenant);
-      } else if (explicit) {
-        tenants.add(new OdooTenant(candidate.getValue(), database, "", Set.of()));
-      }
+      chain =
+          chain.compose(
+              done ->
+                  context
+                      .blocking(() -> readTenant(candidate.getValue(), database, permitWait))
+                      .map(
+                          tenant -> {
+                            tenant.ifPresent(tenants::add);
+                            return null;
+                          }));
     }
-    tenants.sort(Comparator.comparing(OdooTenant::name));
-    return List.copyOf(tenants);
+    return chain.map(
+        done -> {
+          tenants.sort(Comparator.comparing(OdooTenant::name));
+          return List.copyOf(tenants);
+        });
+  }
+
+  /** Reads one new database; empty when it is no Odoo tenant and not explicit. */
+  private Optional<OdooTenant> readTenant(String tenantName, String database, Duration permitWait)
+      throws SQLException {
+    boolean explicit = isExplicit(database);
+    Optional<InstalledModules> modules = readModules(database, explicit, permitWait);
+    if (modules.isPresent()) {
+      InstalledModules found = modules.get();
+      OdooTenant tenant =
+          new OdooTenant(tenantName, database, found.baseVersion(), found.installed());
+      confirmed.put(database, tenant);
+      return Optional.of(tenant);
+    }
+    if (explicit) {
+      return Optional.of(new OdooTenant(tenantName, database, "", Set.of()));
+    }
+    return Optional.empty();
   }
 
   /** Returns database name to tenant name, explicit tenants first. */
