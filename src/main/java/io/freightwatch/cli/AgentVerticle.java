@@ -6,7 +6,10 @@ import io.freightwatch.config.AgentConfig;
 import io.freightwatch.config.ConfigException;
 import io.freightwatch.config.RuleCondition;
 import io.freightwatch.config.RuleSet;
+import io.freightwatch.config.RuleSpec;
+import io.freightwatch.config.Shard;
 import io.freightwatch.config.SilenceSpec;
+import io.freightwatch.config.SloSpec;
 import io.freightwatch.export.MetricsEndpoint;
 import io.freightwatch.export.StoreSnapshot;
 import io.freightwatch.export.azuremonitor.AzureMonitorExporter;
@@ -35,8 +38,10 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,10 +129,11 @@ public final class AgentVerticle extends VerticleBase {
         .onSuccess(listening -> {
           server = listening;
           LOG.info("agent started listen={}:{} targets={} rules={} slos={} receivers={}"
-              + " data_directory={}", config.agent().listenHost(), listening.actualPort(),
-              scheduler.health().size(), config.rules().specs().size(),
+              + " data_directory={} shard={}/{}", config.agent().listenHost(),
+              listening.actualPort(), scheduler.health().size(), config.rules().specs().size(),
               config.rules().slos().size(), config.receivers().size(),
-              config.agent().dataDirectory());
+              config.agent().dataDirectory(), config.agent().shard().index(),
+              config.agent().shard().count());
           scheduler.start();
           long interval = config.rules().evaluationInterval().toMillis();
           evaluationTimer = vertx.setPeriodic(interval, interval, id -> evaluate());
@@ -155,6 +161,7 @@ public final class AgentVerticle extends VerticleBase {
           restored.silences().forEach(silences::add);
           rules = new RuleEngine(store, config.rules().specs(), config.calendar(),
               config.dependencies(), silences, Optional.of(slos));
+          store.keepHistoryOnlyFor(signalsRead(config.rules().specs(), config.rules().slos()));
           config.rules().directory().ifPresent(directory -> reloader =
               new RuleReloader(directory));
           return null;
@@ -222,6 +229,7 @@ public final class AgentVerticle extends VerticleBase {
     if (rules == null || dispatcher == null) {
       return;
     }
+    writeShardMetrics();
     try {
       List<AlertEvent> events = rules.evaluate(clock.instant());
       dispatcher.onEvaluation(events, rules.alerts());
@@ -255,6 +263,7 @@ public final class AgentVerticle extends VerticleBase {
       rules.replaceRules(reloaded.set().rules());
       slos.install(reloaded.slos());
       rules.replaceSloRules(reloaded.set().slos());
+      store.keepHistoryOnlyFor(signalsRead(reloaded.set().rules(), reloaded.set().slos()));
       writeReloadMetrics(true);
       String outcome = "rules reloaded rules=" + reloaded.set().rules().size() + " slos="
           + reloaded.set().slos().size();
@@ -299,6 +308,26 @@ public final class AgentVerticle extends VerticleBase {
             success ? 1 : 0, Labels.EMPTY),
         Sample.gauge("freightwatch_rules_last_reload_timestamp_seconds",
             "Time of the latest rule reload attempt.", clock.millis() / 1000.0, Labels.EMPTY)),
+        clock.instant());
+  }
+
+  /**
+   * Writes which shard this agent is and how many Odoo tenants it watches, so that the sum over
+   * all agents shows whether the shards cover the estate.
+   */
+  private void writeShardMetrics() {
+    Shard shard = config.agent().shard();
+    long tenants = scheduler.health().stream()
+        .filter(target -> target.target().source().equals("odoo"))
+        .count();
+    store.applyScrape("shard", List.of(
+        Sample.gauge("freightwatch_agent_shard_info",
+            "Always 1; the labels give this agent's shard index and the number of shards.", 1,
+            Labels.of("index", Integer.toString(shard.index()), "count",
+                Integer.toString(shard.count()))),
+        Sample.gauge("freightwatch_agent_shard_tenants",
+            "Odoo tenants this agent watches: those of its shard, explicit and discovered.",
+            tenants, Labels.EMPTY)),
         clock.instant());
   }
 
@@ -407,6 +436,22 @@ public final class AgentVerticle extends VerticleBase {
         .orElse(Duration.ZERO)
         .plus(config.rules().evaluationInterval().multipliedBy(2));
     return longest.compareTo(MIN_RETENTION) < 0 ? MIN_RETENTION : longest;
+  }
+
+  /** Returns the names of every signal a rule condition, alert summary or SLO reads. */
+  static Set<String> signalsRead(List<RuleSpec> specs, List<SloSpec> sloSpecs) {
+    Set<String> names = new HashSet<>();
+    for (RuleSpec spec : specs) {
+      names.addAll(spec.condition().signals());
+      names.addAll(spec.impact().summary().signals());
+    }
+    for (SloSpec slo : sloSpecs) {
+      names.addAll(slo.sli().signals());
+      if (slo.sli() instanceof SloSpec.EventRatio ratio) {
+        ratio.restartSignal().ifPresent(names::add);
+      }
+    }
+    return names;
   }
 
   private record Restored(SloEngine.Prepared slos, List<SilenceSpec> silences) {}

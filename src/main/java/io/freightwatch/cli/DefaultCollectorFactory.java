@@ -16,11 +16,13 @@ import io.freightwatch.config.OdooHttpTarget;
 import io.freightwatch.config.OdooTarget;
 import io.freightwatch.config.PostgresTarget;
 import io.freightwatch.config.RedisTarget;
+import io.freightwatch.config.Shard;
 import io.freightwatch.config.TraefikTarget;
 import io.lettuce.core.resource.ClientResources;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * Redis server, Traefik endpoint and Odoo HTTP service. Odoo targets with a {@code discover}
  * section list their server's databases on start and every refresh interval, adding and removing
  * tenant collectors.
+ *
+ * <p>With {@code agent.shard}, only the targets of this agent's shard get a collector: Odoo
+ * tenants, explicit or discovered, and Odoo HTTP probes by tenant name, and PostgreSQL, Redis and
+ * Traefik targets by target name (see {@link Shard}).
  */
 public final class DefaultCollectorFactory implements CollectorFactory {
 
@@ -49,28 +55,35 @@ public final class DefaultCollectorFactory implements CollectorFactory {
   public Future<Void> create(AgentConfig config, ScrapeContext context,
       CollectorScheduler scheduler) {
     this.vertx = context.vertx();
+    Shard shard = config.agent().shard();
     List<Future<Void>> discoveries = new ArrayList<>();
     sessions = new PgSessions(config.agent().maxDatabaseConnections());
     for (PostgresTarget target : config.postgres()) {
-      scheduler.add(new PostgresCollector(target, sessions));
+      if (shard.owns(target.name())) {
+        scheduler.add(new PostgresCollector(target, sessions));
+      }
     }
     for (OdooTarget target : config.odoo()) {
       for (OdooTarget.Tenant tenant : target.tenants()) {
-        scheduler.add(new OdooQueueCollector(target, tenant, sessions));
+        if (shard.owns(tenant.name())) {
+          scheduler.add(new OdooQueueCollector(target, tenant, sessions));
+        }
       }
       target.discovery().ifPresent(discovery -> {
-        TenantDiscovery task = new TenantDiscovery(target, context, scheduler);
+        TenantDiscovery task = new TenantDiscovery(target, shard, context, scheduler);
         discoveries.add(task.run());
         timers.add(vertx.setPeriodic(discovery.refresh().toMillis(), id -> task.run()));
       });
     }
-    if (!config.redis().isEmpty()) {
+    List<RedisTarget> redisTargets =
+        config.redis().stream().filter(target -> shard.owns(target.name())).toList();
+    if (!redisTargets.isEmpty()) {
       // Lettuce's thread pools and clients take seconds to initialise the first time: build them
       // on the worker pool and add the collectors back on the event loop.
       discoveries.add(context.blocking(() -> {
         ClientResources resources = RedisCollector.createClientResources();
         List<RedisCollector> collectors = new ArrayList<>();
-        for (RedisTarget target : config.redis()) {
+        for (RedisTarget target : redisTargets) {
           collectors.add(new RedisCollector(target, resources));
         }
         return Map.entry(resources, collectors);
@@ -80,10 +93,16 @@ public final class DefaultCollectorFactory implements CollectorFactory {
       }).<Void>mapEmpty());
     }
     for (TraefikTarget target : config.traefik()) {
-      scheduler.add(new TraefikCollector(target));
+      if (shard.owns(target.name())) {
+        scheduler.add(new TraefikCollector(target));
+      }
     }
     for (OdooHttpTarget target : config.odooHttp()) {
-      scheduler.add(new OdooHttpCollector(target));
+      // A probe belongs to the shard of its tenant, so one agent sees both sides of a tenant.
+      String owner = target.tenant().isEmpty() ? target.name() : target.tenant();
+      if (shard.owns(owner)) {
+        scheduler.add(new OdooHttpCollector(target));
+      }
     }
     return Future.join(discoveries).mapEmpty();
   }
@@ -114,11 +133,16 @@ public final class DefaultCollectorFactory implements CollectorFactory {
     private final Set<String> discovered = new HashSet<>();
     private boolean running;
 
-    TenantDiscovery(OdooTarget target, ScrapeContext context, CollectorScheduler scheduler) {
+    TenantDiscovery(OdooTarget target, Shard shard, ScrapeContext context,
+        CollectorScheduler scheduler) {
       this.target = target;
-      this.context = context;
+      // A first discovery opens every candidate database once, which takes longer than one
+      // scrape on a server with hundreds of tenants. It may take up to the refresh interval.
+      Duration refresh = target.discovery().orElseThrow().refresh();
+      this.context = context.withTimeout(
+          refresh.compareTo(context.timeout()) > 0 ? refresh : context.timeout());
       this.scheduler = scheduler;
-      this.discovery = new OdooTenantDiscovery(target, sessions);
+      this.discovery = new OdooTenantDiscovery(target, sessions, shard::owns);
     }
 
     /** Runs one discovery; the future completes when it has finished, even if it failed. */

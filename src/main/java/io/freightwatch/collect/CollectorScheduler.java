@@ -1,28 +1,30 @@
 package io.freightwatch.collect;
 
+import io.freightwatch.config.Shard;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import io.freightwatch.store.SeriesStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every collector on its own interval and writes what it returns into the store. A scrape
- * that is still running when its next turn comes is skipped and counted, never queued. A failed
- * scrape sets the target's {@code freightwatch_target_up} to 0 and marks its series stale; the
- * failure is logged once when the target goes down and once when it comes back.
+ * Runs every collector on its own interval and writes what it returns into the store. Each
+ * collector scrapes at its own phase within the interval, taken from a stable hash of its target,
+ * so hundreds of tenants spread their scrapes and database connections over the interval instead
+ * of starting together. A scrape that is still running when its next turn comes is skipped and
+ * counted, never queued. A failed scrape sets the target's {@code freightwatch_target_up} to 0 and
+ * marks its series stale; the failure is logged once when the target goes down and once when it
+ * comes back.
  *
  * <p>Must be used from the agent's event loop only.
  */
@@ -58,7 +60,7 @@ public final class CollectorScheduler {
     Scheduled entry = new Scheduled(collector);
     scheduled.put(collector.target(), entry);
     if (started) {
-      entry.start(randomDelay(collector.interval()));
+      entry.start(phase(collector));
     }
   }
 
@@ -76,12 +78,13 @@ public final class CollectorScheduler {
 
   /**
    * Starts all collectors. The first scrape of each starts at once, so that readiness does not
-   * wait a whole interval; later ones follow the interval.
+   * wait a whole interval. Later ones follow the interval at the collector's phase, at least half
+   * an interval after the first.
    */
   public void start() {
     started = true;
     for (Scheduled entry : scheduled.values()) {
-      entry.start(1);
+      entry.startNow(phase(entry.collector));
     }
   }
 
@@ -122,14 +125,22 @@ public final class CollectorScheduler {
     return "health:" + target;
   }
 
-  private static long randomDelay(Duration interval) {
-    return 1 + ThreadLocalRandom.current().nextLong(Math.max(1, interval.toMillis()));
+  /**
+   * Returns the collector's phase: a delay from 1 ms to the interval that places its periodic
+   * scrapes within the interval. It depends only on the target, so a restarted agent keeps the
+   * spread of its scrapes.
+   */
+  static long phase(Collector collector) {
+    long intervalMillis = Math.max(1, collector.interval().toMillis());
+    return 1 + Long.remainderUnsigned(Shard.stableHash(collector.target().toString()),
+        intervalMillis);
   }
 
   /** Scheduling state of one collector. */
   private final class Scheduled {
     private final Collector collector;
     private long timerId = -1;
+    private long firstTimerId = -1;
     private boolean busy;
     private boolean up;
     private boolean everScraped;
@@ -147,7 +158,24 @@ public final class CollectorScheduler {
       timerId = vertx.setPeriodic(firstDelayMillis, collector.interval().toMillis(), id -> tick());
     }
 
+    /** Scrapes at once, then periodically from {@code phaseMillis} on. */
+    void startNow(long phaseMillis) {
+      long intervalMillis = collector.interval().toMillis();
+      // A phase close to the immediate scrape would find it still running and count a skip.
+      long firstPeriodic = phaseMillis < intervalMillis / 2 ? phaseMillis + intervalMillis
+          : phaseMillis;
+      firstTimerId = vertx.setTimer(1, id -> {
+        firstTimerId = -1;
+        tick();
+      });
+      start(firstPeriodic);
+    }
+
     void stop() {
+      if (firstTimerId >= 0) {
+        vertx.cancelTimer(firstTimerId);
+        firstTimerId = -1;
+      }
       if (timerId >= 0) {
         vertx.cancelTimer(timerId);
         timerId = -1;

@@ -41,6 +41,11 @@ public final class ScrapeContext {
     return timeout;
   }
 
+  /** Returns a context with the same Vert.x, worker pool and clock and another time limit. */
+  public ScrapeContext withTimeout(Duration otherTimeout) {
+    return new ScrapeContext(vertx, workers, clock, otherTimeout);
+  }
+
   /**
    * Runs {@code task} on the worker pool and completes on the caller's context. The future fails
    * with a {@link TimeoutException} once {@link #timeout()} has passed; the task itself is not

@@ -114,6 +114,7 @@ public record AgentConfig(
    * @param maxDatabaseConnections cap on PostgreSQL connections held by the agent at once
    * @param externalUrl URL of this agent, sent in notifications as {@code externalURL}
    * @param dataDirectory directory of the agent's durable state (outbox, SLO history)
+   * @param shard the part of the estate this agent watches; {@link Shard#ALL} when it is alone
    */
   public record Agent(
       String listenHost,
@@ -121,13 +122,22 @@ public record AgentConfig(
       Duration scrapeTimeout,
       int maxDatabaseConnections,
       String externalUrl,
-      Path dataDirectory) {
+      Path dataDirectory,
+      Shard shard) {
 
     public Agent {
       Objects.requireNonNull(listenHost, "listenHost");
       Objects.requireNonNull(scrapeTimeout, "scrapeTimeout");
       Objects.requireNonNull(externalUrl, "externalUrl");
       Objects.requireNonNull(dataDirectory, "dataDirectory");
+      Objects.requireNonNull(shard, "shard");
+    }
+
+    /** Creates settings for an agent that watches the whole estate. */
+    public Agent(String listenHost, int listenPort, Duration scrapeTimeout,
+        int maxDatabaseConnections, String externalUrl, Path dataDirectory) {
+      this(listenHost, listenPort, scrapeTimeout, maxDatabaseConnections, externalUrl,
+          dataDirectory, Shard.ALL);
     }
   }
 

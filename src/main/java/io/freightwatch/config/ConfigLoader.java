@@ -76,7 +76,7 @@ public final class ConfigLoader {
 
   private AgentConfig.Agent readAgent(YamlNode node, Path baseDirectory) {
     node.allowOnly("listen", "scrape_timeout", "max_database_connections", "external_url",
-        "data_directory");
+        "data_directory", "shard");
     String listen = node.string("listen").orElse("0.0.0.0:9187");
     String host = "0.0.0.0";
     int port = 9187;
@@ -108,8 +108,9 @@ public final class ConfigLoader {
     }
     Path dataDirectory = baseDirectory.resolve(node.string("data_directory").orElse("data"))
         .normalize();
+    Shard shard = new ShardReader(environment).read(node.section("shard"));
     return new AgentConfig.Agent(host, port, scrapeTimeout, maxConnections, externalUrl,
-        dataDirectory);
+        dataDirectory, shard);
   }
 
   private AgentConfig.Rules readRules(YamlNode node, Path baseDirectory, Problems problems) {

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * In-memory store of every series the agent collected, with a bounded history per series for
@@ -21,6 +22,7 @@ import java.util.Set;
 public final class SeriesStore {
 
   private final Duration retention;
+  private Predicate<String> keepsHistory = name -> true;
   private final Map<SeriesKey, Series> series = new HashMap<>();
   private final Map<String, Set<SeriesKey>> byOwner = new HashMap<>();
   private final Map<String, List<Series>> byName = new HashMap<>();
@@ -35,6 +37,18 @@ public final class SeriesStore {
 
   public Duration retention() {
     return retention;
+  }
+
+  /**
+   * Keeps the history of the retention only for series named in {@code names}, the signals that
+   * rules and SLOs read. Series of other names keep their latest sample, which is all that
+   * {@code /metrics} and the exports show. With hundreds of tenants most series are never read by
+   * a rule, and their history would be most of the heap. Until this is called every series keeps
+   * its history; a later call applies from each series' next scrape on.
+   */
+  public void keepHistoryOnlyFor(Set<String> names) {
+    Set<String> namesWithHistory = Set.copyOf(names);
+    keepsHistory = namesWithHistory::contains;
   }
 
   /**
@@ -192,7 +206,8 @@ public final class SeriesStore {
         keys.remove();
         continue;
       }
-      candidate.history().trimBefore(oldest);
+      long keptFrom = keepsHistory.test(candidate.name()) ? oldest : Long.MAX_VALUE;
+      candidate.history().trimBefore(keptFrom);
       if (!candidate.isPresent() && candidate.history().latestTime() < oldest) {
         version++;
         keys.remove();

@@ -242,17 +242,17 @@ class KubernetesManifestsTest {
   void statefulSetShardsByOrdinal() throws Exception {
     Manifests manifests = Manifests.of(render("multi-tenant"));
     StatefulSet statefulSet = manifests.one(StatefulSet.class);
-    EnvVar podName = manifests.agentContainer().getEnv().stream()
-        .filter(e -> e.getName().equals("POD_NAME")).findFirst().orElseThrow();
     JsonNode shard = YAML.readTree(manifests.configText()).path("agent").path("shard");
 
-    assertThat(podName.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
-    // NOTE: the example leaves agent.shard commented out until the agent reads it; then these
-    // checks apply to it.
-    if (!shard.isMissingNode()) {
-      assertThat(shard.path("index_from_env").asString()).isEqualTo("POD_NAME");
-      assertThat(shard.path("count").asInt()).isEqualTo(statefulSet.getSpec().getReplicas());
-    }
+    // The ordinal comes from HOSTNAME, which is the pod name only while the template sets
+    // neither a hostname nor its own HOSTNAME variable.
+    assertThat(statefulSet.getSpec().getTemplate().getSpec().getHostname()).isNull();
+    assertThat(manifests.agentContainer().getEnv()).extracting(EnvVar::getName)
+        .doesNotContain("HOSTNAME");
+    assertThat(shard.path("index").asString()).isEqualTo("ordinal");
+    assertThat(shard.path("count").asInt()).isEqualTo(statefulSet.getSpec().getReplicas());
+    assertThat(manifests.agentConfig().agent().shard())
+        .isEqualTo(new io.freightwatch.config.Shard(1, statefulSet.getSpec().getReplicas()));
     assertThat(statefulSet.getSpec().getServiceName())
         .isEqualTo(manifests.one(Service.class).getMetadata().getName());
     assertThat(manifests.one(Service.class).getSpec().getClusterIP()).isEqualTo("None");
@@ -432,7 +432,7 @@ class KubernetesManifestsTest {
             "FREIGHTWATCH_PG_PASSWORD", "placeholder",
             "FREIGHTWATCH_REDIS_PASSWORD", "placeholder",
             "FREIGHTWATCH_WEBHOOK_URL", "https://hooks.example.invalid/freightwatch",
-            "POD_NAME", "freightwatch-1");
+            "HOSTNAME", "freightwatch-1");
         return new ConfigLoader(environment).load(file);
       } finally {
         try (var files = Files.walk(dir)) {

@@ -22,6 +22,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * Finds the Odoo tenant databases of one {@link OdooTarget}: its explicit tenants, always, plus
  * every database of the server that allows connections, is not a template, matches the discovery
  * patterns and has a {@code public.ir_module_module} table.
+ *
+ * <p>A database is opened once, when it first appears. Later discoveries list the databases again
+ * but return a tenant found earlier without connecting to it, with the version read back then.
  *
  * <p>The include and exclude patterns must match the whole database name. A discovered database
  * that cannot be read is skipped with a warning, while an explicit tenant that cannot be read is
@@ -48,16 +53,29 @@ public final class OdooTenantDiscovery {
 
   private final OdooTarget target;
   private final PgSessions sessions;
+  private final Predicate<String> ownsTenant;
   // Databases already reported as unreadable, so a refresh repeats the warning at DEBUG only.
   private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
+  // Databases found to be Odoo tenants by an earlier discovery, by database name.
+  private final Map<String, OdooTenant> confirmed = new ConcurrentHashMap<>();
 
   /**
    * @param target the server, its explicit tenants and its discovery patterns
    * @param sessions the agent's shared sessions
    */
   public OdooTenantDiscovery(OdooTarget target, PgSessions sessions) {
+    this(target, sessions, tenant -> true);
+  }
+
+  /**
+   * Creates a discovery that returns only the tenants {@code ownsTenant} accepts by tenant name,
+   * such as those of this agent's shard. Other databases are not opened at all.
+   */
+  public OdooTenantDiscovery(
+      OdooTarget target, PgSessions sessions, Predicate<String> ownsTenant) {
     this.target = Objects.requireNonNull(target, "target");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
+    this.ownsTenant = Objects.requireNonNull(ownsTenant, "ownsTenant");
   }
 
   /**
@@ -69,7 +87,9 @@ public final class OdooTenantDiscovery {
     Duration permitWait = context.timeout().dividedBy(2);
     PostgresTarget server = target.server();
     return context
-        .blocking(() -> discoverBlocking(permitWait))
+        .blocking(() -> candidates(permitWait))
+        .compose(candidates -> resolve(candidates, context, permitWait))
+        .timeout(context.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .recover(
             failure ->
                 Future.failedFuture(
@@ -77,26 +97,64 @@ public final class OdooTenantDiscovery {
                         server, server.database(), context.timeout(), failure)));
   }
 
-  private List<OdooTenant> discoverBlocking(Duration permitWait) throws SQLException {
-    Map<String, String> candidates = candidates(permitWait);
-    // NOTE: databases are read one after another, so a server with hundreds of tenants can take
-    // longer than the scrape timeout. Reading them in parallel, up to the connection cap, would
-    // shorten this.
+  /**
+   * Turns the candidates of this shard into tenants. Each new database is read in its own task on
+   * the worker pool, one after another, so no worker thread is held for the whole discovery.
+   */
+  private Future<List<OdooTenant>> resolve(
+      Map<String, String> candidates, ScrapeContext context, Duration permitWait) {
+    confirmed.keySet().retainAll(candidates.keySet());
+    // NOTE: new databases are read one after another, so the first discovery on a server with
+    // hundreds of tenants takes seconds, and on a busy 2-core machine 500 took over 20 s. Reading
+    // them in parallel, up to the connection cap, would shorten this.
     List<OdooTenant> tenants = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, String> candidate : candidates.entrySet()) {
-      String database = candidate.getKey();
-      boolean explicit = isExplicit(database);
-      Optional<InstalledModules> modules = readModules(database, explicit, permitWait);
-      if (modules.isPresent()) {
-        InstalledModules found = modules.get();
-        tenants.add(
-            new OdooTenant(candidate.getValue(), database, found.baseVersion(), found.installed()));
-      } else if (explicit) {
-        tenants.add(new OdooTenant(candidate.getValue(), database, "", Set.of()));
+      if (!ownsTenant.test(candidate.getValue())) {
+        continue;
       }
+      String database = candidate.getKey();
+      OdooTenant known = confirmed.get(database);
+      if (known != null && known.name().equals(candidate.getValue())) {
+        // Already seen with Odoo's tables: its collector reads the modules at every scrape, so
+        // opening it again here would only add a connection per tenant and refresh.
+        tenants.add(known);
+        continue;
+      }
+      chain =
+          chain.compose(
+              done ->
+                  context
+                      .blocking(() -> readTenant(candidate.getValue(), database, permitWait))
+                      .map(
+                          tenant -> {
+                            tenant.ifPresent(tenants::add);
+                            return null;
+                          }));
     }
-    tenants.sort(Comparator.comparing(OdooTenant::name));
-    return List.copyOf(tenants);
+    return chain.map(
+        done -> {
+          tenants.sort(Comparator.comparing(OdooTenant::name));
+          return List.copyOf(tenants);
+        });
+  }
+
+  /** Reads one new database; empty when it is no Odoo tenant and not explicit. */
+  private Optional<OdooTenant> readTenant(String tenantName, String database, Duration permitWait)
+      throws SQLException {
+    boolean explicit = isExplicit(database);
+    Optional<InstalledModules> modules = readModules(database, explicit, permitWait);
+    if (modules.isPresent()) {
+      InstalledModules found = modules.get();
+      OdooTenant tenant =
+          new OdooTenant(tenantName, database, found.baseVersion(), found.installed());
+      confirmed.put(database, tenant);
+      return Optional.of(tenant);
+    }
+    if (explicit) {
+      return Optional.of(new OdooTenant(tenantName, database, "", Set.of()));
+    }
+    return Optional.empty();
   }
 
   /** Returns database name to tenant name, explicit tenants first. */

@@ -58,6 +58,8 @@ public final class PgSessions implements AutoCloseable {
           + " set_config('lock_timeout', ?, false),"
           + " set_config('TimeZone', 'UTC', false)";
 
+  private static final String MIN_SERVER_VERSION = "10";
+
   private static final Logger LOG = LoggerFactory.getLogger(PgSessions.class);
 
   private final int maxConnections;
@@ -85,8 +87,8 @@ public final class PgSessions implements AutoCloseable {
   /**
    * @param maxConnections most connections open at once over all targets and databases, at least 1
    * @param idleTimeout how long an unused connection is kept for reuse
-   * @param connectTimeout limit of the TCP connect and of the login, rounded up to whole seconds as
-   *     the driver takes them
+   * @param connectTimeout limit of the TCP connect, rounded up to whole seconds as the driver takes
+   *     them. Each read of the login exchange is bounded by the statement timeout plus this.
    */
   public PgSessions(int maxConnections, Duration idleTimeout, Duration connectTimeout) {
     if (maxConnections < 1) {
@@ -290,12 +292,19 @@ public final class PgSessions implements AutoCloseable {
     }
     properties.setProperty("ApplicationName", APPLICATION_NAME);
     properties.setProperty("connectTimeout", Long.toString(wholeSeconds(connectTimeout)));
-    properties.setProperty("loginTimeout", Long.toString(wholeSeconds(connectTimeout)));
+    // A positive loginTimeout makes pgjdbc start one thread per connection attempt and wait for
+    // it. With more tenant databases than the cap every scrape reconnects, so that thread was a
+    // cost of every scrape. Without it, connectTimeout bounds the TCP connect and socketTimeout
+    // bounds each read of the TLS and login exchange.
+    properties.setProperty("loginTimeout", "0");
     // The socket timeout only catches a server or network that stopped responding. It is longer
     // than statement_timeout, which ends slow queries with a clear error first.
     Duration socketTimeout = target.statementTimeout().plus(connectTimeout);
     properties.setProperty("socketTimeout", Long.toString(wholeSeconds(socketTimeout)));
     properties.setProperty("tcpKeepAlive", "true");
+    // Sends application_name and extra_float_digits in the startup packet instead of two SET
+    // statements after login. Every server the collectors support is 10 or newer.
+    properties.setProperty("assumeMinServerVersion", MIN_SERVER_VERSION);
     return properties;
   }
 

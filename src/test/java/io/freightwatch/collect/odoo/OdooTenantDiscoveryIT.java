@@ -186,6 +186,31 @@ class OdooTenantDiscoveryIT {
     }
   }
 
+  @Test
+  void refreshKeepsKnownTenantWithoutReopening() throws Exception {
+    String database = server.createOdooDatabase("cached");
+    new OdooFixture(server, database).module("base", "installed", "17.0.1.3");
+    OdooTarget.Discovery onlyThis = new OdooTarget.Discovery(
+        Pattern.compile(Pattern.quote(database)), Pattern.compile("(?!)"),
+        Pattern.compile("(?<tenant>.+)"), Duration.ofMinutes(5));
+    OdooTarget target = target(List.of(), onlyThis);
+    try (PgSessions sessions = new PgSessions(2)) {
+      OdooTenantDiscovery discovery = new OdooTenantDiscovery(target, sessions);
+      List<OdooTenant> first = harness.await(() -> discovery.discover(harness.context()));
+      // Without its module table the database is no Odoo tenant for a discovery that opens it.
+      new OdooFixture(server, database).sql("DROP TABLE ir_module_module CASCADE");
+
+      List<OdooTenant> refreshed = harness.await(() -> discovery.discover(harness.context()));
+      List<OdooTenant> fresh = harness.await(
+          () -> new OdooTenantDiscovery(target, sessions).discover(harness.context()));
+
+      OdooTenant expected = new OdooTenant(database, database, "17.0.1.3", Set.of());
+      assertThat(first).containsExactly(expected);
+      assertThat(refreshed).containsExactly(expected);
+      assertThat(fresh).isEmpty();
+    }
+  }
+
   private static OdooTarget.Discovery discovery() {
     String quoted = Pattern.quote(prefix);
     return new OdooTarget.Discovery(
