@@ -121,19 +121,41 @@ final class CronSection implements TenantSection {
   }
 
   private void detectSchema(Connection connection, String tenant) throws SQLException {
-    Set<String> cronColumns = TableColumns.of(connection, "ir_cron");
+    Set<String> cronColumns = readableColumns(connection, "ir_cron");
     if (!cronColumns.contains("nextcall")) {
-      // information_schema hides tables the role cannot read. Checked once per base version, so
-      // this logs once rather than at every scrape.
-      LOG.warn("ir_cron not readable, cron signals off; tenant={} fix=\"GRANT SELECT ON ir_cron,"
-          + " ir_cron_trigger TO the agent's role\"", tenant);
+      // Checked once per base version, so this logs once rather than at every scrape.
+      LOG.warn("ir_cron has no nextcall column, cron signals off; tenant={}", tenant);
       sql = "";
       return;
     }
-    boolean hasTriggers = TableColumns.of(connection, "ir_cron_trigger").contains("call_at");
+    boolean hasTriggers = readableColumns(connection, "ir_cron_trigger").contains("call_at");
     hasFailureColumns =
         cronColumns.contains("failure_count") && cronColumns.contains("first_failure_date");
     sql = buildSql(hasTriggers, cronColumns.contains("numbercall"), hasFailureColumns);
+  }
+
+  /**
+   * Returns the columns of {@code table}, empty when it does not exist. information_schema hides a
+   * table the role cannot read, so an existing table without visible columns fails the scrape with
+   * the same message as a query on it would, instead of quietly turning the signals off.
+   */
+  private static Set<String> readableColumns(Connection connection, String table)
+      throws SQLException {
+    Set<String> columns = TableColumns.of(connection, table);
+    if (columns.isEmpty() && exists(connection, table)) {
+      throw new SQLException("permission denied for table " + table + "; grant the agent's role"
+          + " SELECT on it", "42501");
+    }
+    return columns;
+  }
+
+  private static boolean exists(Connection connection, String table) throws SQLException {
+    try (var statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      statement.setString(1, "public." + table);
+      try (var row = statement.executeQuery()) {
+        return row.next() && row.getBoolean(1);
+      }
+    }
   }
 
   static String buildSql(boolean hasTriggers, boolean hasNumbercall, boolean hasFailures) {
