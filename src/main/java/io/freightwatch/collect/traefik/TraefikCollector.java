@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>The status and Content-Type are checked on the event loop. Parsing and the signal computation
  * run on the worker pool through {@link ScrapeContext#blocking}, because they are too heavy for the
  * event loop on large scrapes: a synthetic Traefik scrape of 50,000 series (7 MB of text) takes
- * about 10 ms of CPU to parse and 80 ms to compute after JIT warm-up (bench/RESULTS-parser.md).
+ * about 10 ms of CPU to parse and 80 ms to compute after JIT warm-up (bench/RESULTS.md, section 4).
  */
 public final class TraefikCollector implements Collector {
 
