@@ -159,7 +159,7 @@ OVERVIEW = [
           " that grow without falling mean orders reach the warehouse late."),
     panel("Order import failures (15 min)", "timeseries", "none",
           [q('sum by (tenant) (increase(freightwatch_odoo_queue_job_failures_total{%s}[15m]))'
-             % ORDER_IMPORT, "{{tenant}}")],
+             % ORDER_IMPORT + zero_per_tenant(ODOO), "{{tenant}}")],
           "Order import jobs that failed in the last 15 minutes; each is an order the customer"
           " sent that Odoo does not have."),
     row("Warehouse"),
@@ -201,7 +201,7 @@ OVERVIEW = [
     row("Integrations"),
     panel("EDI job failures (1 h)", "timeseries", "none",
           [q('sum by (tenant, channel) (increase(freightwatch_odoo_queue_job_failures_total{%s}'
-             '[1h]))' % EDI, "{{tenant}} {{channel}}")],
+             '[1h]))' % EDI + zero_per_tenant(ODOO), "{{tenant}} {{channel}}")],
           "Failed EDI jobs (orders in, confirmations and invoices out) per channel."),
 ] + when_catalogued([
     panel("Partner integration failure ratio", "timeseries", "percentunit",
@@ -271,8 +271,8 @@ ODOO_QUEUES = [
     row("Failures"),
     panel("Job failures per minute", "timeseries", "none",
           [q('sum by (tenant, channel)'
-             ' (rate(freightwatch_odoo_queue_job_failures_total{%s}[5m])) * 60' % ODOO,
-             "{{tenant}} {{channel}}")],
+             ' (rate(freightwatch_odoo_queue_job_failures_total{%s}[5m])) * 60' % ODOO
+             + zero_per_tenant(ODOO), "{{tenant}} {{channel}}")],
           "Jobs that moved to failed, per minute, averaged over 5 minutes."),
     panel("Failed jobs waiting for a decision", "timeseries", "none",
           [q('sum by (tenant, channel) (freightwatch_odoo_queue_jobs{%s, state="failed"})'

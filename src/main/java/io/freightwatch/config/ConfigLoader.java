@@ -21,6 +21,15 @@ public final class ConfigLoader {
 
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
 
+  /**
+   * Reads a target's {@code interval}: from 1s, below which scrapes only pile up as skipped, to
+   * 1h, beyond which alerts and rates go stale between two scrapes.
+   */
+  static Duration interval(YamlNode item) {
+    return item.boundedDuration("interval", DEFAULT_INTERVAL, Duration.ofSeconds(1),
+        Duration.ofHours(1));
+  }
+
   private final Map<String, String> environment;
 
   /** Creates a loader that resolves {@code ${env:...}} from the process environment. */
@@ -99,7 +108,8 @@ public final class ConfigLoader {
             "got \"" + listen + "\"; the port must be a number from 0 to 65535, e.g. 0.0.0.0:9187"));
       }
     }
-    Duration scrapeTimeout = node.positiveDuration("scrape_timeout", Duration.ofSeconds(10));
+    Duration scrapeTimeout = node.boundedDuration("scrape_timeout", Duration.ofSeconds(10),
+        Duration.ofMillis(100), Duration.ofMinutes(5));
     int maxConnections = node.integer("max_database_connections", 8, 1, 1000);
     String externalUrl = node.string("external_url").orElse("");
     if (!externalUrl.isEmpty() && !externalUrl.matches("https?://[^/\\s]+.*")) {

@@ -81,7 +81,7 @@ final class TargetsReader {
     String name = uniqueName(item, names, "primary-eu1");
     String cluster = item.string("cluster").orElse(name);
     String dsnText = item.requiredString("dsn", "postgresql://freightwatch@db.example:5432/postgres");
-    Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
+    Duration interval = ConfigLoader.interval(item);
     Duration statementTimeout = item.positiveDuration("statement_timeout", Duration.ofSeconds(5));
     Optional<Secret> password = optionalSecret(item, "password");
     java.util.OptionalLong volumeSize = ByteSizes.read(item, "volume_size");
@@ -139,7 +139,7 @@ final class TargetsReader {
       item.problem("lists no tenants and has no discover section; add tenants: [{name: acme,"
           + " database: odoo_acme}] or discover: {include: \"odoo_.*\"}");
     }
-    Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
+    Duration interval = ConfigLoader.interval(item);
     OdooSignals signals = OdooSignalsReader.read(item, server);
     OdooQueueSettings queue = QueueSettingsReader.read(item.get("queue"));
     return server.map(s -> new OdooTarget(s, tenants, discovery, interval, signals, queue));
@@ -154,7 +154,8 @@ final class TargetsReader {
       node.get("tenant_name").ifPresent(n -> n.problem("got \"" + tenantName.pattern()
           + "\"; the pattern needs a named group tenant, e.g. \"odoo_(?<tenant>.+)\""));
     }
-    Duration refresh = node.positiveDuration("refresh", Duration.ofMinutes(5));
+    Duration refresh = node.boundedDuration("refresh", Duration.ofMinutes(5), Duration.ofSeconds(10),
+        Duration.ofDays(1));
     return new OdooTarget.Discovery(include, exclude, tenantName, refresh);
   }
 
@@ -162,7 +163,7 @@ final class TargetsReader {
     item.allowOnly("name", "url", "user", "password", "interval", "timeout", "ca_file", "queues");
     String name = uniqueName(item, names, "sessions");
     String urlText = item.requiredString("url", "redis://redis.example:6379");
-    Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
+    Duration interval = ConfigLoader.interval(item);
     Duration timeout = item.positiveDuration("timeout", Duration.ofSeconds(5));
     Optional<Secret> password = optionalSecret(item, "password");
     if (urlText.isEmpty()) {
@@ -234,7 +235,7 @@ final class TargetsReader {
     item.allowOnly("name", "url", "interval", "window", "timeout", "services", "backends");
     String name = uniqueName(item, names, "ingress");
     String urlReference = item.requiredString("url", "http://traefik.example:8080/metrics");
-    Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
+    Duration interval = ConfigLoader.interval(item);
     Duration window = item.positiveDuration("window", Duration.ofMinutes(5));
     Duration timeout = item.positiveDuration("timeout", scrapeTimeout);
     if (window.compareTo(interval.multipliedBy(2)) < 0) {
@@ -290,7 +291,7 @@ final class TargetsReader {
     String name = uniqueName(item, names, "acme-web");
     String tenant = item.string("tenant").orElse(name);
     String urlText = item.requiredString("url", "http://odoo-acme-web:8069");
-    Duration interval = item.positiveDuration("interval", ConfigLoader.DEFAULT_INTERVAL);
+    Duration interval = ConfigLoader.interval(item);
     Duration timeout = item.positiveDuration("timeout", Duration.ofSeconds(5));
     OdooHttpTarget.Endpoint endpoint = RuleFileReader.readEnum(item, "endpoint",
         OdooHttpTarget.Endpoint.values(), OdooHttpTarget.Endpoint.HEALTH,

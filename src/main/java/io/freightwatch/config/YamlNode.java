@@ -261,6 +261,21 @@ final class YamlNode {
     return value;
   }
 
+  /**
+   * Reads a duration that must lie between {@code min} and {@code max}, such as a scrape interval:
+   * a value outside them is recorded as a problem naming the bounds, and {@code fallback} is used.
+   */
+  Duration boundedDuration(String key, Duration fallback, Duration min, Duration max) {
+    Duration value = positiveDuration(key, fallback);
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      get(key).ifPresent(child -> child.problem("got " + Durations.format(value)
+          + "; expected a duration from " + Durations.format(min) + " to "
+          + Durations.format(max)));
+      return fallback;
+    }
+    return value;
+  }
+
   int integer(String key, int fallback, int min, int max) {
     Optional<YamlNode> child = get(key);
     if (child.isEmpty()) {

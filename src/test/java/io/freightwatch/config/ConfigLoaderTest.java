@@ -319,6 +319,38 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void boundsIntervalsAndTimeouts() throws Exception {
+    Path file = write("bounds.yaml", """
+        agent:
+          scrape_timeout: 1h30m
+        targets:
+          postgres:
+            - name: db
+              dsn: postgresql://db:5432/postgres
+              interval: 1ms
+          odoo:
+            - server: db
+              discover:
+                include: "odoo_.*"
+                refresh: 1ms
+          redis:
+            - name: sessions
+              url: redis://127.0.0.1:6379
+              interval: 2h
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .hasMessageContaining("bounds.yaml:2: agent.scrape_timeout: got 1h30m; expected a duration"
+            + " from 100ms to 5m")
+        .hasMessageContaining("bounds.yaml:7: targets.postgres[0].interval: got 1ms; expected a"
+            + " duration from 1s to 1h")
+        .hasMessageContaining("bounds.yaml:12: targets.odoo[0].discover.refresh: got 1ms; expected"
+            + " a duration from 10s to 1d")
+        .hasMessageContaining("bounds.yaml:16: targets.redis[0].interval: got 2h; expected a"
+            + " duration from 1s to 1h");
+  }
+
+  @Test
   void reportsInconsistentValues() throws Exception {
     Path file = write("values.yaml", """
         agent:
