@@ -17,6 +17,10 @@ import java.util.regex.Pattern;
 /** Reads the {@code targets} section: PostgreSQL, Odoo, Redis and Traefik targets. */
 final class TargetsReader {
 
+  /** The SSL modes of libpq, which pgjdbc accepts as well. */
+  private static final List<String> SSL_MODES =
+      List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
   private static final Pattern MATCH_NOTHING = Pattern.compile("(?!)");
 
   private final SecretReader secrets;
@@ -104,6 +108,11 @@ final class TargetsReader {
       return Optional.empty();
     }
     ParsedUrl url = parsed.get();
+    String sslmode = url.query().get("sslmode");
+    if (sslmode != null && !SSL_MODES.contains(sslmode)) {
+      dsnNode.problem("sslmode=" + sslmode + " is not a PostgreSQL SSL mode; use one of "
+          + String.join(", ", SSL_MODES));
+    }
     Secret effectivePassword = password.orElse(url.password());
     String database = url.path().isEmpty() ? "postgres" : url.path();
     String user = url.user().isEmpty() ? "freightwatch" : url.user();

@@ -351,6 +351,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rejectsUnknownSslMode() throws Exception {
+    Path file = write("ssl.yaml", """
+        targets:
+          postgres:
+            - name: db
+              dsn: postgresql://db:5432/postgres?sslmode=bogus
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .hasMessageContaining("ssl.yaml:4: targets.postgres[0].dsn: sslmode=bogus is not a"
+            + " PostgreSQL SSL mode; use one of disable, allow, prefer, require, verify-ca,"
+            + " verify-full");
+  }
+
+  @Test
   void reportsInconsistentValues() throws Exception {
     Path file = write("values.yaml", """
         agent:
