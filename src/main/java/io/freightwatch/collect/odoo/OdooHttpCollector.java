@@ -7,22 +7,23 @@ import io.freightwatch.config.OdooHttpTarget;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Probes one Odoo HTTP service: {@code GET /web/health} (optionally with {@code
  * db_server_status=1}) or, for builds without that route, the JSON-RPC {@code POST
- * /web/webclient/version_info}. Requests go through a Vert.x {@link WebClient}, so the event loop
- * never blocks, and each is bounded by the target's timeout.
+ * /web/webclient/version_info}. Requests go through the Vert.x HTTP client, so the event loop
+ * never blocks; each is reset at the target's timeout, and at most 256 KB of its reply is read.
  *
  * <p>A probe that gets no answer is data, not a failed scrape: the scrape succeeds and reports
  * {@code freightwatch_odoo_http_up 0}, because a worker pool whose workers are all busy or hung
@@ -50,6 +51,8 @@ public final class OdooHttpCollector implements Collector {
 
   /** Replies longer than this are not parsed; a health reply is a few dozen bytes. */
   static final int MAX_PARSED_BODY_BYTES = 64 * 1024;
+  /** Longest reply the probe reads; Odoo's health and version replies are under 1 KB. */
+  static final int MAX_BODY_BYTES = 256 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(OdooHttpCollector.class);
   private static final String VERSION_INFO_REQUEST =
@@ -58,7 +61,7 @@ public final class OdooHttpCollector implements Collector {
   private final OdooHttpTarget target;
   private final TargetId id;
   private final Labels labels;
-  private WebClient client;
+  private HttpClient client;
   private Boolean lastUp;
   private Instant databaseCheckPausedUntil = Instant.MIN;
 
@@ -88,7 +91,7 @@ public final class OdooHttpCollector implements Collector {
     boolean askDatabase = target.endpoint() == OdooHttpTarget.Endpoint.HEALTH
         && target.checkDatabase() && !now.isBefore(databaseCheckPausedUntil);
     long startNanos = System.nanoTime();
-    return send(request(context.vertx(), askDatabase, timeoutMillis), timeoutMillis)
+    return send(context.vertx(), askDatabase, timeoutMillis)
         .transform(result -> {
           double seconds = (System.nanoTime() - startNanos) / 1e9;
           ProbeResult probe = result.succeeded()
@@ -108,28 +111,62 @@ public final class OdooHttpCollector implements Collector {
     return Future.succeededFuture();
   }
 
-  private HttpRequest<Buffer> request(Vertx vertx, boolean askDatabase, long timeoutMillis) {
+  /**
+   * Sends the probe and reads at most {@link #MAX_BODY_BYTES} of the reply. The request is reset
+   * when the deadline passes or the body grows past the cap, so a reply that trickles in or never
+   * ends costs neither memory nor time beyond the target's timeout.
+   */
+  private Future<Reply> send(Vertx vertx, boolean askDatabase, long timeoutMillis) {
     if (client == null) {
-      client = WebClient.create(vertx, new WebClientOptions().setUserAgent("freightwatch")
-          .setKeepAlive(false));
+      client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)
+          .setMaxInitialLineLength(4096).setMaxHeaderSize(16 * 1024));
     }
     String url = baseUrl() + target.endpoint().path();
-    HttpRequest<Buffer> request = target.endpoint() == OdooHttpTarget.Endpoint.HEALTH
-        ? client.getAbs(askDatabase ? url + "?db_server_status=1" : url)
-        : client.postAbs(url).putHeader("Content-Type", "application/json");
-    return request.connectTimeout(timeoutMillis).idleTimeout(timeoutMillis);
+    boolean health = target.endpoint() == OdooHttpTarget.Endpoint.HEALTH;
+    RequestOptions options = new RequestOptions()
+        .setMethod(health ? HttpMethod.GET : HttpMethod.POST)
+        .setAbsoluteURI(health && askDatabase ? url + "?db_server_status=1" : url)
+        .setConnectTimeout(timeoutMillis)
+        .setIdleTimeout(timeoutMillis)
+        .putHeader("User-Agent", "freightwatch");
+    if (!health) {
+      options.putHeader("Content-Type", "application/json");
+    }
+    Promise<Reply> reply = Promise.promise();
+    HttpClientRequest[] sent = new HttpClientRequest[1];
+    long deadline = vertx.setTimer(timeoutMillis, id -> {
+      if (reply.tryFail(new TimeoutException("deadline")) && sent[0] != null) {
+        sent[0].reset();
+      }
+    });
+    client.request(options)
+        .compose(request -> {
+          sent[0] = request;
+          return health ? request.send() : request.send(Buffer.buffer(VERSION_INFO_REQUEST));
+        })
+        .onFailure(reply::tryFail)
+        .onSuccess(response -> {
+          Buffer body = Buffer.buffer();
+          response.exceptionHandler(reply::tryFail);
+          response.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+              if (reply.tryFail(new IllegalStateException("the reply is longer than "
+                  + MAX_BODY_BYTES + " bytes"))) {
+                response.request().reset();
+              }
+              return;
+            }
+            body.appendBuffer(chunk);
+          });
+          response.endHandler(done -> reply.tryComplete(new Reply(response.statusCode(), body)));
+        });
+    return reply.future().onComplete(done -> vertx.cancelTimer(deadline));
   }
 
-  private Future<HttpResponse<Buffer>> send(HttpRequest<Buffer> request, long timeoutMillis) {
-    Future<HttpResponse<Buffer>> reply = target.endpoint() == OdooHttpTarget.Endpoint.HEALTH
-        ? request.send()
-        : request.sendBuffer(Buffer.buffer(VERSION_INFO_REQUEST));
-    // The request's own timeouts bound connecting and each wait for data. This one bounds the
-    // whole exchange, including a reply that trickles in byte by byte.
-    return reply.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
-  }
+  /** Status and body of a probe's reply. */
+  private record Reply(int statusCode, Buffer body) {}
 
-  private ProbeResult classify(HttpResponse<Buffer> response, double seconds,
+  private ProbeResult classify(Reply response, double seconds,
       boolean askedDatabase, Instant now) {
     int status = response.statusCode();
     Optional<JsonObject> body = json(response.body());

@@ -11,6 +11,7 @@ import io.freightwatch.config.OdooHttpTarget;
 import io.freightwatch.store.Sample;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -129,6 +130,33 @@ class OdooHttpCollectorIT {
   }
 
   @Test
+  void endlessReplyIsCutAtItsCap(VertxTestContext test) {
+    scrape(collector("endless", OdooHttpTarget.Endpoint.HEALTH, false))
+        .onComplete(test.succeeding(samples -> test.verify(() -> {
+          assertThat(values(samples)).containsOnlyKeys("freightwatch_odoo_http_up")
+              .containsEntry("freightwatch_odoo_http_up", 0.0);
+          assertThat(messages(Level.WARN)).singleElement().asString()
+              .endsWith("error=\"the reply is longer than 262144 bytes\"");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void tricklingReplyEndsAtTheTimeout(VertxTestContext test) {
+    long startNanos = System.nanoTime();
+    scrape(collector("trickle", OdooHttpTarget.Endpoint.HEALTH, false))
+        .onComplete(test.succeeding(samples -> test.verify(() -> {
+          double seconds = (System.nanoTime() - startNanos) / 1e9;
+          assertThat(values(samples)).containsEntry("freightwatch_odoo_http_up", 0.0);
+          // The 2 s timeout bounds the whole exchange, not each wait for a byte.
+          assertThat(seconds).isLessThan(3.0);
+          assertThat(messages(Level.WARN)).singleElement().asString()
+              .endsWith("error=\"no reply within 2000 ms; the workers are busy or hung\"");
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void databaseFailureStillReplies(VertxTestContext test) {
     scrape(collector("dbdown", OdooHttpTarget.Endpoint.HEALTH, true))
         .onComplete(test.succeeding(samples -> test.verify(() -> {
@@ -220,6 +248,28 @@ class OdooHttpCollectorIT {
             case "unavailable" -> request.response().setStatusCode(503)
                 .end("<html><body>no healthy upstream</body></html>");
             case "hung" -> { }
+            case "endless" -> {
+              // Headers at once, then a chunked body that never ends.
+              request.response().setChunked(true).putHeader("Content-Type", "application/json");
+              onContext.vertx().setPeriodic(5, timer -> {
+                if (request.response().closed()) {
+                  onContext.vertx().cancelTimer(timer);
+                } else {
+                  request.response().write(Buffer.buffer(new byte[8192]));
+                }
+              });
+            }
+            case "trickle" -> {
+              // One byte every 100 ms: never idle for the idle timeout, never finished.
+              request.response().setChunked(true).putHeader("Content-Type", "application/json");
+              onContext.vertx().setPeriodic(100, timer -> {
+                if (request.response().closed()) {
+                  onContext.vertx().cancelTimer(timer);
+                } else {
+                  request.response().write("{");
+                }
+              });
+            }
             case "odoo14" -> json(request, 200, "{\"jsonrpc\": \"2.0\", \"id\": 1, \"result\":"
                 + " {\"server_version\": \"14.0\", \"server_serie\": \"14.0\"}}");
             case "flapping" -> {
