@@ -30,7 +30,14 @@ final class OdooSignalsReader {
    *
    * @param server the target's PostgreSQL server, when it names a known one
    */
-  static OdooSignals read(YamlNode target, Optional<PostgresTarget> server) {
+  /**
+   * Reads the business signal settings of one Odoo target.
+   *
+   * @param scrapeTimeout {@code agent.scrape_timeout}; the custom queries of a tenant run one after
+   *     the other inside its scrape, so their timeouts together must leave room for the rest
+   */
+  static OdooSignals read(YamlNode target, Optional<PostgresTarget> server,
+      Duration scrapeTimeout) {
     int cronMaxSeries = target.integer("cron_max_series", OdooSignals.DEFAULT_CRON_MAX_SERIES, 1,
         10_000);
     List<CustomQuery> queries = new ArrayList<>();
@@ -50,6 +57,14 @@ final class OdooSignalsReader {
       } else {
         queries.add(query);
       }
+    }
+    Duration total = queries.stream().map(CustomQuery::statementTimeout)
+        .reduce(Duration.ZERO, Duration::plus);
+    if (total.compareTo(scrapeTimeout.dividedBy(2)) > 0) {
+      target.get("custom_queries").ifPresent(node -> node.problem("the statement_timeout values"
+          + " add up to " + Durations.format(total) + "; keep them within half of"
+          + " agent.scrape_timeout (" + Durations.format(scrapeTimeout.dividedBy(2)) + "), since"
+          + " the queries run one after the other inside the tenant's scrape"));
     }
     return new OdooSignals(cronMaxSeries, queries);
   }

@@ -149,7 +149,7 @@ final class TargetsReader {
           + " database: odoo_acme}] or discover: {include: \"odoo_.*\"}");
     }
     Duration interval = ConfigLoader.interval(item);
-    OdooSignals signals = OdooSignalsReader.read(item, server);
+    OdooSignals signals = OdooSignalsReader.read(item, server, scrapeTimeout);
     OdooQueueSettings queue = QueueSettingsReader.read(item.get("queue"));
     return server.map(s -> new OdooTarget(s, tenants, discovery, interval, signals, queue));
   }

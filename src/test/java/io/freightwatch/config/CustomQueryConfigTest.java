@@ -174,6 +174,18 @@ class CustomQueryConfigTest {
         .hasMessageContaining("targets.odoo[0].custom_queries[2].value: missing; set it");
   }
 
+  @Test
+  void queryTimeoutsMustFitTheScrape() {
+    assertThatThrownBy(() -> load("""
+            custom_queries:
+              - {name: first, sql: "SELECT 1 AS v", value: v, statement_timeout: 4s}
+              - {name: second, sql: "SELECT 2 AS v", value: v, statement_timeout: 3s}
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("targets.odoo[0].custom_queries: the statement_timeout values add up"
+            + " to 7s; keep them within half of agent.scrape_timeout (5s)");
+  }
+
   private OdooSignals load(String odooKeys) throws IOException, ConfigException {
     Path file = dir.resolve("freightwatch.yaml");
     Files.writeString(file, HEAD + odooKeys.indent(2));
