@@ -55,8 +55,8 @@ public record Notification(
   /**
    * Returns a key that names this message and no other: 32 hex digits of SHA-256 over the
    * receiver, the group, the creation time and each alert's change. A copy sent again after a
-   * restart has the same key; another message, or the same change seen by another agent or after
-   * the data directory was reset, has a different one.
+   * restart has the same key. Another message has a different one, and so does the same change
+   * seen by another agent or after the data directory was reset.
    */
   public String idempotencyKey() {
     StringBuilder identity = new StringBuilder()

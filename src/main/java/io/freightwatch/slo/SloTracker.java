@@ -108,7 +108,7 @@ final class SloTracker {
    * the minutes {@code (fromMinute, toMinute]}, scaled by the share of those minutes that passed
    * since the first observation. The minutes before it count as good at the observed rate, so a
    * new SLO, or one whose history was lost, starts with its whole budget instead of judging a
-   * 30-day window by its first few minutes; a window fully observed is left as it is.
+   * 30-day window by its first few minutes. A fully observed window is left as it is.
    *
    * @param spanMinutes the window's full length, which for a calendar month runs past now
    */

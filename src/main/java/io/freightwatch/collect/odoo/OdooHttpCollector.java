@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Probes one Odoo HTTP service: {@code GET /web/health} (optionally with {@code
  * db_server_status=1}) or, for builds without that route, the JSON-RPC {@code POST
  * /web/webclient/version_info}. Requests go through the Vert.x HTTP client, so the event loop
- * never blocks; each is reset at the target's timeout, and at most 256 KB of its reply is read.
+ * never blocks. Each request is reset at the target's timeout, and at most 256 KB of its reply
+ * is read.
  *
  * <p>A probe that gets no answer is data, not a failed scrape: the scrape succeeds and reports
  * {@code freightwatch_odoo_http_up 0}, because a worker pool whose workers are all busy or hung
