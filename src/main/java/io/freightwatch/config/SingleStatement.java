@@ -15,6 +15,13 @@ final class SingleStatement {
   private final String sql;
   private int position;
   private int lastSemicolon = -1;
+  // The text outside literals and comments, where keywords can be looked for.
+  private final StringBuilder code = new StringBuilder();
+
+  /** Clauses that write or lock rows, which a query of a read-only session must not contain. */
+  private static final java.util.regex.Pattern WRITES = java.util.regex.Pattern.compile(
+      "\\b(insert\\s+into|update\\s+[a-z_\"]|delete\\s+from|merge\\s+into"
+          + "|for\\s+(no\\s+key\\s+)?update\\b|for\\s+(key\\s+)?share\\b)");
 
   private SingleStatement(String sql) {
     this.sql = sql;
@@ -47,6 +54,11 @@ final class SingleStatement {
       throw new IllegalArgumentException("starts with " + first.toUpperCase(Locale.ROOT)
           + "; only a SELECT or WITH query can run in the read-only session");
     }
+    java.util.regex.Matcher write = WRITES.matcher(scan.code.toString().toLowerCase(Locale.ROOT));
+    if (write.find()) {
+      throw new IllegalArgumentException("contains " + write.group().toUpperCase(Locale.ROOT)
+          .replaceAll("\\s+", " ") + ", which writes or locks rows; a custom query only reads");
+    }
     return body;
   }
 
@@ -65,6 +77,7 @@ final class SingleStatement {
       } else if (c == '$' && dollarTag() != null) {
         skipDollarQuoted(dollarTag());
       } else {
+        code.append(c);
         if (c == ';') {
           if (lastSemicolon >= 0) {
             throw new IllegalArgumentException("contains more than one statement (';' at offsets "

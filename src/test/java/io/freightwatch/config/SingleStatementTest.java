@@ -23,6 +23,22 @@ class SingleStatementTest {
   }
 
   @Test
+  void rejectsWritesAndRowLocks() {
+    assertThatThrownBy(() -> SingleStatement.check(
+            "WITH x AS (DELETE FROM queue_job WHERE false RETURNING 1) SELECT count(*) AS v FROM x"))
+        .hasMessage("contains DELETE FROM, which writes or locks rows; a custom query only reads");
+    assertThatThrownBy(() -> SingleStatement.check("SELECT id FROM queue_job FOR UPDATE"))
+        .hasMessage("contains FOR UPDATE, which writes or locks rows; a custom query only reads");
+    assertThatThrownBy(() -> SingleStatement.check(
+            "WITH x AS (UPDATE queue_job SET state = 'done' RETURNING 1) SELECT 1 AS v"))
+        .hasMessageStartingWith("contains UPDATE Q");
+    assertThat(SingleStatement.check(
+            "SELECT count(*) AS v FROM queue_job WHERE name <> 'delete from x' AND write_date"
+                + " > now() - interval '1 day' -- update the label"))
+        .startsWith("SELECT");
+  }
+
+  @Test
   void rejectsSecondStatement() {
     assertThatThrownBy(() -> SingleStatement.check("SELECT 1; SELECT 2;"))
         .isInstanceOf(IllegalArgumentException.class)
