@@ -98,7 +98,7 @@ public final class DefaultCollectorFactory implements CollectorFactory {
       }
     }
     for (OdooHttpTarget target : config.odooHttp()) {
-      // A probe belongs to the shard of its tenant, so one agent sees both sides of a tenant.
+      // A probe belongs to the shard of its tenant, so one agent watches both sides of a tenant.
       String owner = target.tenant().isEmpty() ? target.name() : target.tenant();
       if (shard.owns(owner)) {
         scheduler.add(new OdooHttpCollector(target));

@@ -8,7 +8,7 @@ import java.util.function.LongUnaryOperator;
  * Wait before the next delivery attempt: the initial backoff doubled after each failure, capped at
  * the maximum, with up to 20 % jitter, and never shorter than the receiver's Retry-After. The
  * jitter is added while that stays within the maximum, so no retry comes sooner than the doubled
- * backoff; at the maximum it is subtracted, so no wait exceeds max_backoff unless Retry-After asks.
+ * backoff; at the maximum it is subtracted, so no wait exceeds max_backoff unless Retry-After requests more.
  */
 final class Backoff {
 

@@ -114,8 +114,8 @@ class StatusPageIT {
   }
 
   /**
-   * The page shows the time left as of its own rendering, which lies between the agent's start and
-   * {@code renderedBy}; a slow machine moves it, so the test checks the bounds instead of a value.
+   * Checks the time to cutoff against bounds. The page computes it when it renders, which is some
+   * time between the agent's start and {@code renderedBy}, and a slow machine moves that moment.
    */
   private void assertTimeToCutoff(String alerts, Instant renderedBy) {
     Matcher matcher = Pattern.compile(

@@ -105,7 +105,7 @@ class SloEngineTest {
     assertThat(fiveMinutes.burnRate()).isCloseTo(20, offset(1e-9));
     SloStatus.WindowBurn hour = status.window(Duration.ofHours(1));
     assertThat(hour.events()).isEqualTo(1500);
-    // 100 bad of the 6,000 events the hour holds at the observed rate.
+    // 100 bad of the 6,000 events a full hour contains at the observed rate.
     assertThat(hour.burnRate()).isCloseTo(100.0 / 6000 / 0.01, offset(1e-9));
     // 100 bad of 4,320,000 expected events in 30 days, against a budget of 1 %.
     assertThat(status.errorBudgetRemainingRatio())

@@ -274,8 +274,8 @@ public final class RedisCollector implements Collector {
 
   /**
    * Returns the open connection or opens one. Lettuce's connect call resolves the address and, the
-   * first time, loads and initialises Netty's TLS and channel classes, which takes seconds; it runs
-   * on the worker pool so the event loop never waits for it.
+   * first time, loads Netty's TLS and channel classes, which can take seconds. So it runs on the
+   * worker pool, and the event loop does not wait for it.
    */
   private Future<StatefulRedisConnection<String, String>> connected(ScrapeContext context,
       Context caller) {

@@ -145,9 +145,9 @@ class AlertmanagerLeaseTest {
             .as("post %d arrives within the lease", i)
             .isBeforeOrEqualTo(previousEnd);
       }
-      // The circuit breaker may hold back the 10:06 post; the one due at 10:05 is always tried,
-      // at 10:05:00, or at the next 5 s tick when the 10:04 post was still in flight on a slow
-      // machine (one post per alert at a time).
+      // The circuit breaker may hold back the 10:06 post, but the one due at 10:05 is always
+      // tried. Each alert has one post in flight at a time, so on a slow machine it may go out at
+      // the next 5 s tick, when the 10:04 post has finished.
       assertThat(posts).extracting(Request::at)
           .anySatisfy(at -> assertThat(at).isBetween(Instant.parse("2026-05-04T10:05:00Z"),
               Instant.parse("2026-05-04T10:05:05Z")));
