@@ -17,6 +17,8 @@ public final class Series {
   private String help;
   private boolean present = true;
   private boolean stale;
+  // The store's count of the last scrape of the owner that returned or retired this series.
+  long lastScrape;
 
   Series(SeriesKey key, MetricType type, String help, String owner) {
     this.key = key;

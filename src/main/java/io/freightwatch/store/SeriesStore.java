@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,9 +22,10 @@ public final class SeriesStore {
   private final Duration retention;
   private Predicate<String> keepsHistory = name -> true;
   private final Map<SeriesKey, Series> series = new HashMap<>();
-  private final Map<String, Set<SeriesKey>> byOwner = new HashMap<>();
+  private final Map<String, List<Series>> byOwner = new HashMap<>();
   private final Map<String, List<Series>> byName = new HashMap<>();
   private long version;
+  private long scrapeCount;
 
   /**
    * @param retention how far back history is kept; windows longer than this see fewer samples
@@ -62,12 +61,16 @@ public final class SeriesStore {
   /**
    * Records a successful scrape of {@code owner}: every sample is appended to its series, and the
    * owner's series missing from {@code samples} are marked absent. Two samples with the same key
-   * keep the last one.
+   * keep the first one.
+   *
+   * <p>Each sample costs one map lookup. The owner's series are kept as a list, and a series
+   * records the last scrape that saw it, so finding the missing ones needs no lookups.
    */
   public void applyScrape(String owner, List<Sample> samples, Instant time) {
     long millis = time.toEpochMilli();
-    Set<SeriesKey> previous = byOwner.getOrDefault(owner, Set.of());
-    Set<SeriesKey> current = new HashSet<>(samples.size() * 2);
+    long scrape = ++scrapeCount;
+    List<Series> previous = byOwner.getOrDefault(owner, List.of());
+    List<Series> current = new ArrayList<>(Math.max(samples.size(), previous.size()));
     for (Sample sample : samples) {
       SeriesKey key = sample.key();
       Series existing = series.get(key);
@@ -79,7 +82,10 @@ public final class SeriesStore {
       } else if (!existing.owner().equals(owner)) {
         // Two targets produced the same series. The later write wins and takes ownership, so
         // that the failure of the first target does not mark the other's data stale.
-        byOwner.getOrDefault(existing.owner(), new HashSet<>()).remove(key);
+        List<Series> formerOwner = byOwner.get(existing.owner());
+        if (formerOwner != null) {
+          formerOwner.remove(existing);
+        }
         version++;
         Series moved = new Series(key, sample.type(), sample.help(), owner);
         replace(existing, moved);
@@ -92,19 +98,18 @@ public final class SeriesStore {
         version++;
       }
       existing.update(sample.type(), sample.help(), millis, sample.value());
-      current.add(key);
+      existing.lastScrape = scrape;
+      current.add(existing);
     }
-    for (SeriesKey key : previous) {
-      if (!current.contains(key)) {
-        Series gone = series.get(key);
-        if (gone != null) {
-          if (gone.isPresent()) {
-            version++;
-          }
-          gone.markAbsent();
-          gone.markStale(false);
-          current.add(key);
+    for (Series earlier : previous) {
+      if (earlier.lastScrape != scrape && earlier.owner().equals(owner)) {
+        if (earlier.isPresent()) {
+          version++;
         }
+        earlier.markAbsent();
+        earlier.markStale(false);
+        earlier.lastScrape = scrape;
+        current.add(earlier);
       }
     }
     byOwner.put(owner, current);
@@ -113,9 +118,8 @@ public final class SeriesStore {
 
   /** Marks every series of {@code owner} stale after a failed scrape. */
   public void markFailed(String owner) {
-    for (SeriesKey key : byOwner.getOrDefault(owner, Set.of())) {
-      Series stale = series.get(key);
-      if (stale != null && stale.isPresent()) {
+    for (Series stale : byOwner.getOrDefault(owner, List.of())) {
+      if (stale.isPresent()) {
         stale.markStale(true);
       }
     }
@@ -124,15 +128,9 @@ public final class SeriesStore {
   /** Forgets every series of {@code owner}, for example a tenant that was removed. */
   public void removeOwner(String owner) {
     version++;
-    for (SeriesKey key : byOwner.getOrDefault(owner, Set.of())) {
-      Series removed = series.remove(key);
-      if (removed != null) {
-        List<Series> named = byName.get(key.name());
-        named.remove(removed);
-        if (named.isEmpty()) {
-          byName.remove(key.name());
-        }
-      }
+    for (Series removed : byOwner.getOrDefault(owner, List.of())) {
+      series.remove(removed.key());
+      removeFromName(removed);
     }
     byOwner.remove(owner);
   }
@@ -197,26 +195,30 @@ public final class SeriesStore {
    * left inside it. Only the scraped owner's series are visited, so a scrape costs the same
    * whatever the number of other targets.
    */
-  private void trim(Set<SeriesKey> owned, Instant now) {
+  private void trim(List<Series> owned, Instant now) {
     long oldest = now.minus(retention).toEpochMilli();
-    Iterator<SeriesKey> keys = owned.iterator();
-    while (keys.hasNext()) {
-      Series candidate = series.get(keys.next());
-      if (candidate == null) {
-        keys.remove();
-        continue;
-      }
+    int kept = 0;
+    for (int i = 0; i < owned.size(); i++) {
+      Series candidate = owned.get(i);
       long keptFrom = keepsHistory.test(candidate.name()) ? oldest : Long.MAX_VALUE;
       candidate.history().trimBefore(keptFrom);
       if (!candidate.isPresent() && candidate.history().latestTime() < oldest) {
         version++;
-        keys.remove();
         series.remove(candidate.key());
-        List<Series> named = byName.get(candidate.name());
-        named.remove(candidate);
-        if (named.isEmpty()) {
-          byName.remove(candidate.name());
-        }
+        removeFromName(candidate);
+        continue;
+      }
+      owned.set(kept++, candidate);
+    }
+    owned.subList(kept, owned.size()).clear();
+  }
+
+  private void removeFromName(Series removed) {
+    List<Series> named = byName.get(removed.name());
+    if (named != null) {
+      named.remove(removed);
+      if (named.isEmpty()) {
+        byName.remove(removed.name());
       }
     }
   }
