@@ -10,6 +10,8 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +28,13 @@ public final class StoreMetrics implements MultiCollector {
 
   private final SeriesStore store;
   /**
-   * The client library's label sets of the previous scrape, by the store's label set. A series
-   * keeps its label set object for life, so most series reuse theirs instead of copying,
-   * checking and sorting their labels again. Each scrape keeps only the entries it used.
+   * The families of the previous scrape, each with its series in the client library's label
+   * order, and the store version they were built from. While no series was added, removed or
+   * marked absent, a scrape reuses them: the client's label sets are not built again, and the
+   * client's sort of each family's data points finds them already in order.
    */
-  private Map<io.freightwatch.store.Labels, Labels> exportLabels = new IdentityHashMap<>();
+  private List<Family> families = List.of();
+  private long familiesVersion = -1;
 
   public StoreMetrics(SeriesStore store) {
     this.store = store;
@@ -38,34 +42,32 @@ public final class StoreMetrics implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    Map<String, List<Series>> byName = new TreeMap<>(store.presentByName());
-    List<MetricSnapshot> snapshots = new ArrayList<>(byName.size());
-    Map<io.freightwatch.store.Labels, Labels> used = new IdentityHashMap<>(exportLabels.size());
-    for (Map.Entry<String, List<Series>> family : byName.entrySet()) {
-      List<Series> series = family.getValue();
-      MetricType type = series.get(0).type();
-      String help = series.get(0).help();
-      if (type == MetricType.COUNTER) {
-        snapshots.add(counter(family.getKey(), help, series, used));
+    if (store.version() != familiesVersion) {
+      families = families(store.presentByName(), families);
+      familiesVersion = store.version();
+    }
+    List<MetricSnapshot> snapshots = new ArrayList<>(families.size());
+    for (Family family : families) {
+      if (family.series[0].type() == MetricType.COUNTER) {
+        snapshots.add(counter(family));
       } else {
-        snapshots.add(gauge(family.getKey(), help, series, used));
+        snapshots.add(gauge(family));
       }
     }
-    exportLabels = used;
     return new MetricSnapshots(snapshots);
   }
 
-  private MetricSnapshot gauge(String name, String help, List<Series> series,
-      Map<io.freightwatch.store.Labels, Labels> used) {
-    GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(name);
+  private static MetricSnapshot gauge(Family family) {
+    GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(family.name);
+    String help = family.series[0].help();
     if (!help.isEmpty()) {
       builder.help(help);
     }
-    for (Series one : series) {
-      double value = one.latestValue();
+    for (int i = 0; i < family.series.length; i++) {
+      double value = family.series[i].latestValue();
       if (!Double.isNaN(value)) {
         builder.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-            .labels(labels(one, used))
+            .labels(family.labels[i])
             .value(value)
             .build());
       }
@@ -73,19 +75,19 @@ public final class StoreMetrics implements MultiCollector {
     return builder.build();
   }
 
-  private MetricSnapshot counter(String name, String help, List<Series> series,
-      Map<io.freightwatch.store.Labels, Labels> used) {
+  private static MetricSnapshot counter(Family family) {
     // The client library adds the _total suffix itself and rejects names that already have it.
-    String base = name.substring(0, name.length() - "_total".length());
+    String base = family.name.substring(0, family.name.length() - "_total".length());
     CounterSnapshot.Builder builder = CounterSnapshot.builder().name(base);
+    String help = family.series[0].help();
     if (!help.isEmpty()) {
       builder.help(help);
     }
-    for (Series one : series) {
-      double value = one.latestValue();
+    for (int i = 0; i < family.series.length; i++) {
+      double value = family.series[i].latestValue();
       if (!Double.isNaN(value)) {
         builder.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-            .labels(labels(one, used))
+            .labels(family.labels[i])
             .value(value)
             .build());
       }
@@ -93,17 +95,36 @@ public final class StoreMetrics implements MultiCollector {
     return builder.build();
   }
 
-  private Labels labels(Series series, Map<io.freightwatch.store.Labels, Labels> used) {
-    io.freightwatch.store.Labels stored = series.labels();
-    Labels exported = used.get(stored);
-    if (exported == null) {
-      exported = exportLabels.get(stored);
-      if (exported == null) {
-        exported = convert(stored);
+  /**
+   * Builds the families sorted by name, each family's series sorted by their client label sets.
+   * Label sets of series that were already exported are taken from {@code previous}.
+   */
+  private static List<Family> families(Map<String, List<Series>> byName, List<Family> previous) {
+    Map<io.freightwatch.store.Labels, Labels> known = new IdentityHashMap<>();
+    for (Family family : previous) {
+      for (int i = 0; i < family.series.length; i++) {
+        known.put(family.series[i].labels(), family.labels[i]);
       }
-      used.put(stored, exported);
     }
-    return exported;
+    List<Family> result = new ArrayList<>(byName.size());
+    for (Map.Entry<String, List<Series>> entry : new TreeMap<>(byName).entrySet()) {
+      List<Series> members = entry.getValue();
+      Integer[] order = new Integer[members.size()];
+      Labels[] exported = new Labels[members.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+        exported[i] = known.computeIfAbsent(members.get(i).labels(), StoreMetrics::convert);
+      }
+      Arrays.sort(order, Comparator.comparing(i -> exported[i]));
+      Series[] series = new Series[order.length];
+      Labels[] labels = new Labels[order.length];
+      for (int i = 0; i < order.length; i++) {
+        series[i] = members.get(order[i]);
+        labels[i] = exported[order[i]];
+      }
+      result.add(new Family(entry.getKey(), series, labels));
+    }
+    return result;
   }
 
   private static Labels convert(io.freightwatch.store.Labels stored) {
@@ -117,4 +138,7 @@ public final class StoreMetrics implements MultiCollector {
     });
     return Labels.of(names, values);
   }
+
+  /** One metric name's present series and their client label sets, in the same order. */
+  private record Family(String name, Series[] series, Labels[] labels) {}
 }
