@@ -31,9 +31,12 @@ import org.slf4j.LoggerFactory;
  * <p>A connection holds a permit while it is open, idle or in use. Idle connections are kept for
  * reuse by the same target and database, checked with {@link Connection#isValid} before use, and
  * closed after the idle timeout or after any error. When the cap is reached and another database
- * needs a connection, the least recently used idle connection is closed to free its permit. When no
- * connection is idle, the caller waits for a permit up to its own deadline. So many tenant
- * databases never hold more connections than the cap.
+ * needs a connection, the idle connection released last is closed to free its permit. Targets are
+ * scraped in a fixed cycle, so the database used last is the one needed again last: with more
+ * databases than the cap, all but one of the idle connections are reused every cycle, where closing
+ * the least recently used one would reconnect to every database. When no connection is idle, the
+ * caller waits for a permit up to its own deadline. So many tenant databases never hold more
+ * connections than the cap.
  *
  * <p>Thread safety: every method may be called from any thread. Connecting and querying block, so
  * {@link #withConnection} rejects calls from a Vert.x event-loop thread: call it inside {@code
@@ -199,14 +202,14 @@ public final class PgSessions implements AutoCloseable {
           open++;
           return new Lease(null);
         }
-        IdleSession leastRecent = idle.pollFirst();
-        if (leastRecent != null) {
+        IdleSession mostRecent = idle.pollLast();
+        if (mostRecent != null) {
           // The permit of the evicted connection passes to the new one, so open stays the same.
-          toClose.add(leastRecent.connection());
+          toClose.add(mostRecent.connection());
           LOG.debug(
               "postgres session evicted; target={} database={} for_database={}",
-              leastRecent.key().name(),
-              leastRecent.key().db(),
+              mostRecent.key().name(),
+              mostRecent.key().db(),
               key.db());
           return new Lease(null);
         }

@@ -12,7 +12,9 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TimeZone;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -150,7 +152,7 @@ class PgSessionsIT {
   }
 
   @Test
-  void evictsLeastRecentlyUsedDatabase() throws SQLException {
+  void evictsDatabaseReleasedLast() throws SQLException {
     try (PgSessions sessions = new PgSessions(2)) {
       for (String database : databases.subList(0, 3)) {
         PostgresTarget target = server.target("pg", database, Duration.ofSeconds(5));
@@ -160,9 +162,35 @@ class PgSessionsIT {
       assertThat(sessions.usage()).isEqualTo(new PgSessions.Usage(2, 2, 2));
       await()
           .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(server.agentSessions(databases.get(0))).isZero());
-      assertThat(server.agentSessions(databases.get(1))).isEqualTo(1);
+          .untilAsserted(() -> assertThat(server.agentSessions(databases.get(1))).isZero());
+      assertThat(server.agentSessions(databases.get(0))).isEqualTo(1);
       assertThat(server.agentSessions(databases.get(2))).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void cyclicScrapesReuseAllButOneConnection() throws SQLException {
+    // Five databases scraped in a fixed order under a cap of three, as tenant scrapes run every
+    // interval.
+    int cap = 3;
+    try (PgSessions sessions = new PgSessions(cap)) {
+      Map<String, Integer> lastPid = new HashMap<>();
+      int reconnects = 0;
+      for (int round = 0; round < 4; round++) {
+        for (String database : databases) {
+          PostgresTarget target = server.target("pg", database, Duration.ofSeconds(5));
+          int pid = sessions.withConnection(target, database, WAIT, PgSessionsIT::backendPid);
+          if (round > 0 && !Integer.valueOf(pid).equals(lastPid.get(database))) {
+            reconnects++;
+          }
+          lastPid.put(database, pid);
+        }
+      }
+
+      // Rounds 1 to 3 reconnect 2, 2 and 3 times; closing the least recently used connection
+      // would reconnect 5 times a round.
+      assertThat(reconnects).isEqualTo(7);
+      assertThat(sessions.usage().open()).isEqualTo(cap);
     }
   }
 
