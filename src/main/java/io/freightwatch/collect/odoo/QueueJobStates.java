@@ -36,9 +36,10 @@ final class QueueJobStates {
       SELECT channel,
              state,
              count(*) AS jobs,
-             extract(epoch FROM (now() AT TIME ZONE 'UTC') - min(greatest(date_created, eta)) FILTER (
-                 WHERE state = 'pending'
-                   AND (eta IS NULL OR eta <= now() AT TIME ZONE 'UTC')))
+             extract(epoch FROM (now() AT TIME ZONE 'UTC')
+                 - min(greatest(date_created, eta)) FILTER (
+                     WHERE state = 'pending'
+                       AND (eta IS NULL OR eta <= now() AT TIME ZONE 'UTC')))
                  AS oldest_runnable_age_seconds,
              count(*) FILTER (WHERE state = 'pending' AND retry > 0) AS retried_jobs,
              extract(epoch FROM (now() AT TIME ZONE 'UTC') - min(date_started) FILTER (
