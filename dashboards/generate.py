@@ -193,11 +193,19 @@ OVERVIEW = [
           [q('sum by (tenant) (freightwatch_odoo_queue_jobs{%s, state="pending"})' % CARRIER
              + zero_per_tenant(ODOO), "{{tenant}}")],
           "Label and shipment booking jobs waiting to run; parcels without labels miss the"
-          " carrier pickup."),
+          " carrier pickup.", width=8),
+    panel("Carrier label jobs waiting for a retry", "timeseries", "none",
+          [q('sum by (tenant) (freightwatch_odoo_queue_job_retried_pending_jobs{%s})'
+             % CARRIER + zero_per_tenant(ODOO), "{{tenant}}")],
+          "Label jobs whose attempt failed and that wait for their retry; the"
+          " carrier_label_backlog rule fires above 20. A rise means the carrier's API fails.",
+          width=8),
     panel("Oldest carrier label job waiting", "timeseries", "s",
           [q('max by (tenant) (freightwatch_odoo_queue_job_oldest_pending_age_seconds{%s})'
              % CARRIER + zero_per_tenant(ODOO), "{{tenant}}")],
-          "Age of the oldest label job that should already have run; 0 when none waits."),
+          "Time the oldest runnable label job (no eta, or its eta passed) has waited since it"
+          " became runnable; 0 when none waits. Jobs waiting for a retry are not runnable.",
+          width=8),
     row("Integrations"),
     panel("EDI job failures (1 h)", "timeseries", "none",
           [q('sum by (tenant, channel) (increase(freightwatch_odoo_queue_job_failures_total{%s}'
@@ -260,8 +268,9 @@ ODOO_QUEUES = [
           [q('max by (tenant, channel)'
              ' (freightwatch_odoo_queue_job_oldest_pending_age_seconds{%s})' % ODOO
              + zero_per_channel(ODOO) + zero_per_tenant(ODOO), "{{tenant}} {{channel}}")],
-          "Age of the oldest job whose eta has passed, 0 when none waits; above 5 minutes the"
-          " runner is stalled or the channel is saturated."),
+          "Time the oldest runnable job (no eta, or its eta passed) has waited since it became"
+          " runnable, 0 when none waits; above 5 minutes the runner is stalled or the channel"
+          " is saturated."),
     panel("Oldest started job age", "timeseries", "s",
           [q('max by (tenant, channel)'
              ' (freightwatch_odoo_queue_job_oldest_started_age_seconds{%s})' % ODOO

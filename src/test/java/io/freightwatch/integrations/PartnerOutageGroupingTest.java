@@ -76,7 +76,7 @@ class PartnerOutageGroupingTest {
         .filter(rule -> wanted.contains(rule.name())).toList();
   }
 
-  /** Writes one tenant scrape: finished label jobs by outcome and the pending label jobs. */
+  /** Writes one tenant scrape: finished label jobs by outcome and those waiting for a retry. */
   private void scrapeTenant(Instant now, long done, long failed) {
     Labels job = Labels.of("tenant", "acme", "cluster", "eu1", "channel", "root.carrier.dhl",
         "model", "stock.picking", "method", "_dhl_send_shipping");
@@ -85,8 +85,8 @@ class PartnerOutageGroupingTest {
             job.with("outcome", "done")),
         Sample.counter("freightwatch_odoo_queue_job_finished_total", "", failed,
             job.with("outcome", "failed")),
-        Sample.gauge("freightwatch_odoo_queue_jobs", "", 80, Labels.of("tenant", "acme",
-            "cluster", "eu1", "channel", "root.carrier.dhl", "state", "pending"))), now);
+        Sample.gauge("freightwatch_odoo_queue_job_retried_pending_jobs", "", 80, Labels.of(
+            "tenant", "acme", "cluster", "eu1", "channel", "root.carrier.dhl"))), now);
     store.applyScrape("health:odoo/acme", List.of(Sample.gauge("freightwatch_target_up", "", 1,
         Labels.of("source", "odoo", "target", "acme"))), now);
   }

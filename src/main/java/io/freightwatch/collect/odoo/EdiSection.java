@@ -2,6 +2,7 @@ package io.freightwatch.collect.odoo;
 
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,23 +11,28 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * EDI exchanges of the OCA module {@code edi_oca} per backend and exchange type: the records in an
  * error state now, and counters of records created and of records that entered an error state.
  *
  * <p>{@code edi_exchange_record} grows forever, so the counters read only what is new. Created
- * records are found by id above a high-water mark. Ids are handed out before commit, so a record
- * can become visible after a higher id; the section therefore rereads the last {@value
- * #ID_LOOKBACK} ids and remembers which it counted. Errors are found through the index on {@code
- * edi_exchange_state} and a {@code write_date} after the previous scrape less {@link
- * #ERROR_OVERLAP}, remembering which (id, write_date) it counted, so a record that fails again
- * after a retry counts again. Both counters start at 0 at the first scrape, which only records
- * where the history ends.
+ * records are found by id above a high-water mark, the largest id read. Ids are handed out before
+ * commit, so a record can become visible after a higher id. Each id the mark passes without
+ * reading it is kept as a gap and looked up by primary key at every scrape, for at most {@link
+ * #GAP_RETENTION} of the database's clock and {@value #MAX_GAPS} ids at once. A gap is usually a
+ * rolled-back insert that never appears, which is why neither bound can be lifted. Errors are found
+ * through the index on {@code edi_exchange_state} and a {@code write_date} after the previous
+ * scrape less {@link #ERROR_OVERLAP}, remembering which (id, write_date) it counted, so a record
+ * that fails again after a retry counts again. Both counters start at 0 at the first scrape, which
+ * only records where the history ends and which of the last {@value #BASELINE_IDS} ids are gaps.
  */
 final class EdiSection implements TenantSection {
 
@@ -43,7 +49,15 @@ final class EdiSection implements TenantSection {
           "input_receive_error",
           "input_processed_error");
 
-  static final int ID_LOOKBACK = 1000;
+  /** Ids below the first scrape's mark that are checked for gaps. */
+  static final int BASELINE_IDS = 1000;
+
+  /** Maximum number of gaps followed at once; beyond it the oldest are dropped first. */
+  static final int MAX_GAPS = 5_000;
+
+  /** Time a gap is followed before it is taken for a rolled-back insert. */
+  static final Duration GAP_RETENTION = Duration.ofHours(1);
+
   static final Duration ERROR_OVERLAP = Duration.ofMinutes(10);
 
   private static final String IN_ERROR_STATES =
@@ -70,7 +84,10 @@ final class EdiSection implements TenantSection {
       "SELECT coalesce(max(id), 0), now() AT TIME ZONE 'UTC' FROM edi_exchange_record";
 
   private static final String CREATED_SQL =
-      "SELECT id, backend_id, type_id FROM edi_exchange_record WHERE id > ?";
+      "SELECT id, backend_id, type_id FROM edi_exchange_record WHERE id > ? ORDER BY id";
+
+  private static final String GAPS_SQL =
+      "SELECT id, backend_id, type_id FROM edi_exchange_record WHERE id = ANY (?)";
 
   private static final String ERRORS_SQL =
       "SELECT id, backend_id, type_id, write_date FROM edi_exchange_record WHERE "
@@ -84,7 +101,8 @@ final class EdiSection implements TenantSection {
 
   private final Map<Pair, Long> exchanges = new TreeMap<>();
   private final Map<Pair, Long> errors = new TreeMap<>();
-  private final TreeSet<Long> countedIds = new TreeSet<>();
+  /** Gaps below the mark, with the database time they were found, oldest first. */
+  private final LinkedHashMap<Long, LocalDateTime> gaps = new LinkedHashMap<>();
   private final Map<Long, LocalDateTime> countedErrors = new HashMap<>();
   private boolean started;
   private long highWaterId;
@@ -106,7 +124,8 @@ final class EdiSection implements TenantSection {
       errors.putIfAbsent(pair, 0L);
     }
     LocalDateTime nowUtc = readHighWater(connection);
-    countCreated(connection, names);
+    countGapsFilled(connection, names, nowUtc);
+    countCreated(connection, names, nowUtc);
     countErrors(connection, names, nowUtc);
     readInError(connection, names, inError);
     started = true;
@@ -149,25 +168,71 @@ final class EdiSection implements TenantSection {
     }
   }
 
-  private void countCreated(Connection connection, Names names) throws SQLException {
-    long low = Math.max(0, highWaterId - ID_LOOKBACK);
+  /** Counts the gaps that became visible, after dropping those older than the retention. */
+  private void countGapsFilled(Connection connection, Names names, LocalDateTime nowUtc)
+      throws SQLException {
+    LocalDateTime expired = nowUtc.minus(GAP_RETENTION);
+    gaps.values().removeIf(found -> found.isBefore(expired));
+    if (gaps.isEmpty()) {
+      return;
+    }
+    Array ids = connection.createArrayOf("bigint", gaps.keySet().toArray());
+    try (PreparedStatement statement = connection.prepareStatement(GAPS_SQL)) {
+      statement.setArray(1, ids);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          gaps.remove(rows.getLong("id"));
+          exchanges.merge(names.pair(rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
+              Long::sum);
+        }
+      }
+    } finally {
+      ids.free();
+    }
+  }
+
+  /**
+   * Counts the records above the mark and moves the mark to the largest of them. The first scrape
+   * counts nothing and starts {@value #BASELINE_IDS} ids below the mark to find the gaps there.
+   */
+  private void countCreated(Connection connection, Names names, LocalDateTime nowUtc)
+      throws SQLException {
+    long low = started ? highWaterId : Math.max(0, highWaterId - BASELINE_IDS);
+    long high = highWaterId;
+    Set<Long> read = new HashSet<>();
     try (PreparedStatement statement = connection.prepareStatement(CREATED_SQL)) {
       statement.setLong(1, low);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           long id = rows.getLong("id");
-          if (countedIds.add(id) && started) {
+          read.add(id);
+          high = Math.max(high, id);
+          if (started) {
             exchanges.merge(names.pair(rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
                 Long::sum);
           }
-          highWaterId = Math.max(highWaterId, id);
         }
       }
     }
-    // NOTE: a record whose transaction commits after ID_LOOKBACK higher ids were read is never
-    // counted. At 1,000 ids that takes a transaction open across a large import. A larger
-    // lookback narrows the gap at the cost of rereading more ids at every scrape.
-    countedIds.headSet(highWaterId - ID_LOOKBACK, true).clear();
+    rememberGaps(low, high, read, nowUtc);
+    highWaterId = high;
+  }
+
+  // NOTE: a jump of the id sequence larger than MAX_GAPS keeps only its top MAX_GAPS ids as gaps,
+  // and a full gap list drops its oldest, so a record that commits after either is not counted.
+  // Keeping more costs one primary-key lookup per gap and scrape.
+  private void rememberGaps(long low, long high, Set<Long> read, LocalDateTime nowUtc) {
+    long floor = Math.max(low, high - (MAX_GAPS + (long) read.size()));
+    for (long id = floor + 1; id <= high; id++) {
+      if (!read.contains(id)) {
+        gaps.putIfAbsent(id, nowUtc);
+      }
+    }
+    Iterator<Long> oldest = gaps.keySet().iterator();
+    while (gaps.size() > MAX_GAPS) {
+      oldest.next();
+      oldest.remove();
+    }
   }
 
   private void countErrors(Connection connection, Names names, LocalDateTime nowUtc)

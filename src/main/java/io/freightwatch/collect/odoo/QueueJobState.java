@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param state one of {@code pending}, {@code enqueued}, {@code started}, {@code
  *     wait_dependencies}, {@code failed}
  * @param jobs number of jobs
- * @param oldestPendingAgeSeconds seconds since {@code date_created} of the oldest pending job that
- *     is due; null for other states and when no pending job is due
+ * @param oldestRunnableAgeSeconds seconds the oldest runnable pending job (no {@code eta}, or an
+ *     {@code eta} that has passed) has waited since it became runnable, at the later of {@code
+ *     date_created} and {@code eta}; null for other states and when no pending job is runnable
+ * @param retriedJobs pending jobs that already had an attempt ({@code retry > 0}), due or not; 0
+ *     for other states
  * @param oldestStartedAgeSeconds seconds since {@code date_started} of the oldest started job; null
  *     for other states
  * @param observedAt the server's {@code now() AT TIME ZONE 'UTC'} that the ages were computed
@@ -21,7 +24,8 @@ record QueueJobState(
     String channel,
     String state,
     long jobs,
-    Double oldestPendingAgeSeconds,
+    Double oldestRunnableAgeSeconds,
+    long retriedJobs,
     Double oldestStartedAgeSeconds,
     LocalDateTime observedAt) {
 

@@ -13,6 +13,15 @@ import java.util.Objects;
  * Reads queue depth and the oldest job ages of OCA {@code queue_job}, per channel and state, in one
  * statement.
  *
+ * <p>A pending job is runnable when it has no {@code eta} or its {@code eta} has passed. A job
+ * with a future {@code eta} is held back on purpose, by its creator or by a retry's backoff, so
+ * it is not backlog whatever its {@code retry} count. The oldest runnable age runs from the later
+ * of {@code date_created} and {@code eta}: the moment the job became runnable. Measured from
+ * {@code date_created}, a job created with an eta two hours ahead would show two hours of backlog
+ * the moment it became due, and a retried job would carry the time of its earlier attempts and
+ * backoffs. Both are waits the job runner was asked to make, not work it failed to start. The time
+ * from creation to done is in the completion histogram instead.
+ *
  * <p>Only the states that still need work are selected, so the indexed {@code state} predicate
  * keeps the cost independent of the done and cancelled rows, which are most of the table. Odoo
  * stores naive UTC in {@code timestamp without time zone} columns, so the ages are computed against
@@ -20,18 +29,19 @@ import java.util.Objects;
  */
 final class QueueJobStates {
 
-  // A pending job is due when its eta has passed or it has none. One postponed by a retry
-  // (retry > 0) counts as late even before its new eta, while a job created with a future eta
-  // does not.
+  // greatest() skips NULLs, so a job without an eta is aged from date_created. A pending job with
+  // retry > 0 has had an attempt already: a retryable error, or a dead-job requeue, sent it back.
   static final String SQL =
       """
       SELECT channel,
              state,
              count(*) AS jobs,
-             extract(epoch FROM (now() AT TIME ZONE 'UTC') - min(date_created) FILTER (
-                 WHERE state = 'pending'
-                   AND (eta IS NULL OR eta <= now() AT TIME ZONE 'UTC' OR retry > 0)))
-                 AS oldest_pending_age_seconds,
+             extract(epoch FROM (now() AT TIME ZONE 'UTC')
+                 - min(greatest(date_created, eta)) FILTER (
+                     WHERE state = 'pending'
+                       AND (eta IS NULL OR eta <= now() AT TIME ZONE 'UTC')))
+                 AS oldest_runnable_age_seconds,
+             count(*) FILTER (WHERE state = 'pending' AND retry > 0) AS retried_jobs,
              extract(epoch FROM (now() AT TIME ZONE 'UTC') - min(date_started) FILTER (
                  WHERE state = 'started'))
                  AS oldest_started_age_seconds,
@@ -54,7 +64,8 @@ final class QueueJobStates {
                 Objects.requireNonNullElse(row.getString("channel"), ""),
                 row.getString("state"),
                 row.getLong("jobs"),
-                nullableDouble(row, "oldest_pending_age_seconds"),
+                nullableDouble(row, "oldest_runnable_age_seconds"),
+                row.getLong("retried_jobs"),
                 nullableDouble(row, "oldest_started_age_seconds"),
                 row.getObject("observed_at", LocalDateTime.class)));
       }

@@ -18,6 +18,7 @@ final class QueueSection implements TenantSection {
 
   static final String QUEUE_JOBS = "freightwatch_odoo_queue_jobs";
   static final String OLDEST_PENDING_AGE = "freightwatch_odoo_queue_job_oldest_pending_age_seconds";
+  static final String RETRIED_PENDING = "freightwatch_odoo_queue_job_retried_pending_jobs";
   static final String OLDEST_STARTED_AGE = "freightwatch_odoo_queue_job_oldest_started_age_seconds";
 
   private final DeadJobSignals deadJobs;
@@ -63,12 +64,22 @@ final class QueueSection implements TenantSection {
               "queue_job jobs per channel in a state that still needs work",
               row.jobs(),
               channel.with("state", row.state())));
-      if (row.oldestPendingAgeSeconds() != null) {
+      if (row.oldestRunnableAgeSeconds() != null) {
         out.add(
             Sample.gauge(
                 OLDEST_PENDING_AGE,
-                "Seconds since creation of the oldest pending job that is due",
-                row.oldestPendingAgeSeconds(),
+                "Seconds the oldest runnable pending job has waited since it became runnable, at"
+                    + " the later of its creation and its eta",
+                row.oldestRunnableAgeSeconds(),
+                channel));
+      }
+      if (row.state().equals("pending")) {
+        out.add(
+            Sample.gauge(
+                RETRIED_PENDING,
+                "Pending jobs that already had an attempt (retry > 0), such as jobs postponed by"
+                    + " a retryable error",
+                row.retriedJobs(),
                 channel));
       }
       if (row.oldestStartedAgeSeconds() != null) {

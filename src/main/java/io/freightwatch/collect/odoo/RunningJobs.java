@@ -19,8 +19,20 @@ import java.util.Objects;
  * code names the table {@code queue_job_lock(queue_job_id)}, early versions {@code
  * queue_job_locks(id)} with the job's id as key. The agent never locks a row to find out, since
  * its session is read-only and a lock would block the runner. It reads the lock row's {@code xmax}
- * instead: a worker holding the row lock has written its transaction id there, so the lock is held
- * when {@code xmax} is the {@code backend_xid} of a session in {@code pg_stat_activity}.
+ * instead, where a row lock leaves the id of its holder:
+ *
+ * <ul>
+ *   <li>a transaction id, also when the worker locked the row inside a savepoint, whose
+ *       subtransaction id is then in {@code xmax};
+ *   <li>a multixact id when several transactions lock the row at once (two {@code FOR SHARE}, or
+ *       {@code FOR KEY SHARE} next to {@code FOR NO KEY UPDATE}), or one transaction locks it both
+ *       outside and inside a savepoint. {@code pg_get_multixact_members} lists its members.
+ * </ul>
+ *
+ * A transaction or subtransaction that has an id holds an exclusive lock on that id in {@code
+ * pg_locks} until it ends; a committed subtransaction hands it to its parent. So the row lock is
+ * held while {@code xmax}, or a member of its multixact, is a granted {@code transactionid} lock.
+ * Every role may read {@code pg_locks} and call {@code pg_get_multixact_members}.
  */
 final class RunningJobs {
 
@@ -43,15 +55,23 @@ final class RunningJobs {
       ORDER BY j.id
       """;
 
-  // NOTE: a lock row locked by several transactions at once, or by a subtransaction (a savepoint
-  // in the worker), carries a multixact id or a subtransaction id in xmax, which matches no
-  // backend_xid: such a job reads as not_held although its worker may be alive. The pgrowlocks
-  // extension resolves both cases. The alert text requests a check before any requeue.
+  // NOTE: only the tuple's infomask, readable through pageinspect (superuser by default),
+  // distinguishes a multixact id from a transaction id in xmax. The check tries both readings,
+  // so a dead job's xmax that happens to equal a running transaction id, or a live multixact id,
+  // reads as held. The multixact reading is limited to the multixacts that still exist, because
+  // pg_get_multixact_members raises an error below the oldest datminmxid or at the next id.
   private static final String LOCK_STATE =
       """
       CASE WHEN l.%1$s IS NULL THEN 'missing'
-           WHEN l.xmax::text <> '0' AND l.xmax::text IN (
-               SELECT backend_xid::text FROM pg_stat_activity WHERE backend_xid IS NOT NULL)
+           WHEN l.xmax = '0'::xid THEN 'not_held'
+           WHEN l.xmax IN (SELECT transactionid FROM pg_locks
+                           WHERE locktype = 'transactionid' AND granted)
+             THEN 'held'
+           WHEN mxid_age(l.xmax) BETWEEN 1 AND (SELECT max(mxid_age(datminmxid)) FROM pg_database)
+                AND EXISTS (
+                    SELECT 1 FROM pg_get_multixact_members(l.xmax) m
+                    WHERE m.xid IN (SELECT transactionid FROM pg_locks
+                                    WHERE locktype = 'transactionid' AND granted))
              THEN 'held'
            ELSE 'not_held' END""";
 

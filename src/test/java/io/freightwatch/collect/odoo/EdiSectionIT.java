@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.freightwatch.config.OdooSignals;
 import io.freightwatch.store.MetricType;
 import io.freightwatch.store.Sample;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +102,55 @@ class EdiSectionIT {
     assertThat(TenantScrapes.values(samples, EdiSection.EXCHANGES).get(DHL_DESADV))
         .as("ids 20 and 15; 15 became visible after 20 had been read")
         .isEqualTo(2.0);
+  }
+
+  @Test
+  void countsRecordCommittedAfterThousandLaterIds() throws Exception {
+    String database = scrapes.server.createOdooDatabase("business_edi_long_import");
+    OdooFixture fixture = ediTenant(database);
+    LocalDateTime now = fixture.serverUtcNow();
+    fixture.exchange(10, 1, 1, "output_sent", now);
+    OdooQueueCollector collector = scrapes.collector(database, OdooSignals.DEFAULT);
+    scrapes.scrape(collector);
+
+    List<Sample> whileOpen;
+    List<Sample> afterCommit;
+    try (Connection importer = scrapes.server.admin(database)) {
+      importer.setAutoCommit(false);
+      try (PreparedStatement insert = importer.prepareStatement(
+          "INSERT INTO edi_exchange_record (id, identifier, type_id, backend_id,"
+              + " edi_exchange_state, create_date, write_date)"
+              + " VALUES (11, 'EDI/11', 2, 2, 'input_received', ?, ?)")) {
+        insert.setObject(1, now);
+        insert.setObject(2, now);
+        insert.executeUpdate();
+      }
+      fixture.sql(
+          "INSERT INTO edi_exchange_record (id, identifier, type_id, backend_id,"
+              + " edi_exchange_state, create_date, write_date)"
+              + " SELECT g, 'EDI/' || g, 1, 1, 'output_sent', ?, ?"
+              + " FROM generate_series(12, 1211) AS g",
+          now,
+          now);
+      whileOpen = scrapes.scrape(collector);
+      scrapes.scrape(collector);
+      importer.commit();
+      afterCommit = scrapes.scrape(collector);
+    }
+    List<Sample> later = scrapes.scrape(collector);
+
+    assertThat(TenantScrapes.values(whileOpen, EdiSection.EXCHANGES).get(DHL_DESADV))
+        .isEqualTo(1_200.0);
+    assertThat(TenantScrapes.values(whileOpen, EdiSection.EXCHANGES).get(RETAIL_ORDERS))
+        .isEqualTo(0.0);
+    assertThat(TenantScrapes.values(afterCommit, EdiSection.EXCHANGES).get(RETAIL_ORDERS))
+        .as("id 11 committed after ids 12 to 1211 had been read")
+        .isEqualTo(1.0);
+    assertThat(TenantScrapes.values(later, EdiSection.EXCHANGES).get(RETAIL_ORDERS))
+        .as("counted once")
+        .isEqualTo(1.0);
+    assertThat(TenantScrapes.values(later, EdiSection.EXCHANGES).get(DHL_DESADV))
+        .isEqualTo(1_200.0);
   }
 
   @Test

@@ -88,6 +88,13 @@ class OdooQueueCollectorIT {
         .noneMatch(key -> key.contains("state=\"done\"") || key.contains("state=\"cancelled\""));
     assertThat(value(samples, "freightwatch_odoo_queue_job_oldest_pending_age_seconds", edi()))
         .isBetween(10_080.0, 10_080.0 + sinceBase);
+    assertThat(value(samples, "freightwatch_odoo_queue_job_retried_pending_jobs", edi()))
+        .isZero();
+    assertThat(samples.keySet())
+        .noneMatch(
+            key ->
+                key.startsWith("freightwatch_odoo_queue_job_retried_pending_jobs")
+                    && key.contains("root.reporting"));
     assertThat(value(samples, "freightwatch_odoo_queue_job_oldest_started_age_seconds", edi()))
         .isBetween(10_198.0, 10_198.0 + sinceBase);
     assertThat(

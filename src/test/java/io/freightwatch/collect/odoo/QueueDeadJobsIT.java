@@ -10,6 +10,7 @@ import io.freightwatch.config.OdooTarget;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Dead worker detection on an Odoo 17 queue built from odoo-schema.sql, since Odoo itself cannot
@@ -151,6 +154,92 @@ class QueueDeadJobsIT {
   }
 
   @Test
+  void lockInsideSavepointReadsAsHeld() throws Exception {
+    String database = server.createOdooDatabase("queue_lock_savepoint");
+    incident(database);
+    server.execute(
+        database, "INSERT INTO queue_job_lock (queue_job_id) VALUES (1), (2), (3), (5)");
+    lockAndEnd(database, "SELECT id FROM queue_job_lock WHERE queue_job_id IN (1, 2, 3)");
+
+    List<Sample> samples;
+    try (Connection worker = server.admin(database);
+        Statement statement = worker.createStatement()) {
+      worker.setAutoCommit(false);
+      String topLevel = currentXid(statement);
+      statement.execute("SAVEPOINT perform_job");
+      statement.execute("SELECT 1 FROM queue_job_lock WHERE queue_job_id = 5 FOR UPDATE");
+      // The row carries the savepoint's subtransaction id, not the worker's transaction id.
+      assertThat(lockRowXmax(database, 5)).isNotEqualTo(topLevel).isNotEqualTo("0");
+      samples = scrapeWithShortReportingLimit(database);
+      worker.rollback();
+    }
+
+    assertThat(value(samples, DeadJobSignals.SUSPECTED, reporting().with("state", "started")))
+        .isEqualTo(0);
+    assertThat(suspectLocks(samples))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("1", "not_held", "2", "not_held", "3", "not_held", "4", "missing"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"FOR KEY SHARE, FOR SHARE", "FOR SHARE, FOR SHARE",
+      "FOR KEY SHARE, FOR NO KEY UPDATE"})
+  void lockSharedByTwoWorkersReadsAsHeld(String first, String second) throws Exception {
+    String database = server.createOdooDatabase("queue_lock_multixact");
+    incident(database);
+    server.execute(
+        database, "INSERT INTO queue_job_lock (queue_job_id) VALUES (1), (2), (3), (5)");
+    lockAndEnd(database, "SELECT id FROM queue_job_lock WHERE queue_job_id IN (1, 2, 3)");
+
+    List<Sample> held;
+    try (Connection one = holdLock(database, "queue_job_lock WHERE queue_job_id = 5", first);
+        Connection two = holdLock(database, "queue_job_lock WHERE queue_job_id = 5", second)) {
+      String xmax = lockRowXmax(database, 5);
+      // Two lockers at once leave a multixact id, which is neither of their transaction ids.
+      try (Statement a = one.createStatement();
+          Statement b = two.createStatement()) {
+        assertThat(xmax).isNotEqualTo(currentXid(a)).isNotEqualTo(currentXid(b));
+      }
+      held = scrapeWithShortReportingLimit(database);
+      one.commit();
+      two.commit();
+    }
+    List<Sample> ended = scrapeWithShortReportingLimit(database);
+
+    assertThat(value(held, DeadJobSignals.SUSPECTED, reporting().with("state", "started")))
+        .isEqualTo(0);
+    assertThat(suspectLocks(held))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("1", "not_held", "2", "not_held", "3", "not_held", "4", "missing"));
+    assertThat(value(ended, DeadJobSignals.SUSPECTED, reporting().with("state", "started")))
+        .isEqualTo(1);
+    assertThat(suspectLocks(ended)).containsEntry("5", "not_held");
+  }
+
+  @Test
+  void lockInAndOutsideSavepointReadsAsHeld() throws Exception {
+    String database = server.createOdooDatabase("queue_lock_own_multixact");
+    incident(database);
+    server.execute(database, "INSERT INTO queue_job_lock (queue_job_id) VALUES (5)");
+
+    List<Sample> held;
+    try (Connection worker = server.admin(database);
+        Statement statement = worker.createStatement()) {
+      worker.setAutoCommit(false);
+      statement.execute("SELECT 1 FROM queue_job_lock WHERE queue_job_id = 5 FOR SHARE");
+      statement.execute("SAVEPOINT perform_job");
+      statement.execute("SELECT 1 FROM queue_job_lock WHERE queue_job_id = 5 FOR UPDATE");
+      held = scrapeWithShortReportingLimit(database);
+      worker.commit();
+    }
+    List<Sample> ended = scrapeWithShortReportingLimit(database);
+
+    assertThat(value(held, DeadJobSignals.SUSPECTED, reporting().with("state", "started")))
+        .isEqualTo(0);
+    assertThat(suspectLocks(ended)).containsEntry("5", "not_held");
+  }
+
+  @Test
   void earlyLocksTableConfirmsDeadAndAlive() throws Exception {
     String database = server.createOdooDatabase("queue_locks_table");
     incident(database);
@@ -244,12 +333,38 @@ class QueueDeadJobsIT {
 
   /** Returns an open transaction that holds a row lock, as a live worker does. */
   private static Connection holdLock(String database, String from) throws Exception {
+    return holdLock(database, from, "FOR UPDATE");
+  }
+
+  /** Returns an open transaction that holds a row lock of the given strength. */
+  private static Connection holdLock(String database, String from, String strength)
+      throws Exception {
     Connection worker = server.admin(database);
     worker.setAutoCommit(false);
     try (Statement statement = worker.createStatement()) {
-      statement.execute("SELECT 1 FROM " + from + " FOR UPDATE");
+      statement.execute("SELECT 1 FROM " + from + " " + strength);
     }
     return worker;
+  }
+
+  /** Returns the {@code xmax} of the job's lock row, as text. */
+  private static String lockRowXmax(String database, long jobId) throws Exception {
+    try (Connection reader = server.admin(database);
+        Statement statement = reader.createStatement();
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT xmax::text FROM queue_job_lock WHERE queue_job_id = " + jobId)) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
+  /** Returns the transaction id of the statement's session, assigning one if needed. */
+  private static String currentXid(Statement statement) throws Exception {
+    try (ResultSet row = statement.executeQuery("SELECT xid(pg_current_xact_id())::text")) {
+      row.next();
+      return row.getString(1);
+    }
   }
 
   private OdooQueueCollector collector(String database) {

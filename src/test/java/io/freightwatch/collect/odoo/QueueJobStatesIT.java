@@ -84,7 +84,7 @@ class QueueJobStatesIT {
 
     assertThat(Duration.between(observedAt, LocalDateTime.now(ZoneOffset.UTC)).abs())
         .isLessThan(Duration.ofSeconds(30));
-    assertThat(rows.get("root.edi/pending").oldestPendingAgeSeconds())
+    assertThat(rows.get("root.edi/pending").oldestRunnableAgeSeconds())
         .isCloseTo(10_080 + sinceBase, within(1e-6));
     assertThat(rows.get("root.edi/started").oldestStartedAgeSeconds())
         .isCloseTo(10_198 + sinceBase, within(1e-6));
@@ -96,23 +96,62 @@ class QueueJobStatesIT {
   void ageOnlyOnItsOwnState() throws SQLException {
     Map<String, QueueJobState> rows = readInForeignZones();
 
-    assertThat(rows.get("root.edi/started").oldestPendingAgeSeconds()).isNull();
+    assertThat(rows.get("root.edi/started").oldestRunnableAgeSeconds()).isNull();
     assertThat(rows.get("root.edi/pending").oldestStartedAgeSeconds()).isNull();
-    assertThat(rows.get("root.edi/enqueued").oldestPendingAgeSeconds()).isNull();
+    assertThat(rows.get("root.edi/enqueued").oldestRunnableAgeSeconds()).isNull();
     assertThat(rows.get("root.edi/failed").oldestStartedAgeSeconds()).isNull();
   }
 
   @Test
-  void futureEtaIsNotLateUnlessRetried() throws SQLException {
+  void futureEtaIsNotRunnableWhateverRetry() throws SQLException {
     Map<String, QueueJobState> rows = readInForeignZones();
     double sinceBase =
-        Duration.between(base, rows.get("root.carrier/pending").observedAt()).toNanos() / 1e9;
+        Duration.between(base, rows.get("root.past/pending").observedAt()).toNanos() / 1e9;
 
-    assertThat(rows.get("root.carrier/pending").oldestPendingAgeSeconds())
-        .isCloseTo(5_400 + sinceBase, within(1e-6));
-    assertThat(rows.get("root.future/pending").oldestPendingAgeSeconds()).isNull();
-    assertThat(rows.get("root.past/pending").oldestPendingAgeSeconds())
-        .isCloseTo(3_600 + sinceBase, within(1e-6));
+    assertThat(rows.get("root.carrier/pending").oldestRunnableAgeSeconds()).isNull();
+    assertThat(rows.get("root.carrier/pending").retriedJobs()).isEqualTo(1);
+    assertThat(rows.get("root.future/pending").oldestRunnableAgeSeconds()).isNull();
+    assertThat(rows.get("root.future/pending").retriedJobs()).isZero();
+    // Created an hour ago and due for a minute: it has waited one minute.
+    assertThat(rows.get("root.past/pending").oldestRunnableAgeSeconds())
+        .isCloseTo(60 + sinceBase, within(1e-6));
+  }
+
+  @Test
+  void agesFromLaterOfCreationAndEta() throws Exception {
+    String scratch = server.createOdooDatabase("queue_runnable_age");
+    OdooFixture fixture = new OdooFixture(server, scratch);
+    LocalDateTime now = fixture.serverUtcNow();
+    fixture
+        // Created two hours ago to run an hour from now: not runnable yet.
+        .job("root.labels", "pending", now.minusSeconds(7_200), null, now.plusSeconds(3_600), 0)
+        // Postponed by its third failed attempt until 10 minutes from now: not runnable yet.
+        .job("root.labels", "pending", now.minusSeconds(9_000), null, now.plusSeconds(600), 3)
+        // Created 5 minutes ago without an eta: runnable since its creation.
+        .job("root.labels", "pending", now.minusSeconds(300), null, null, 0)
+        // Created two hours ahead of its eta, which passed 90 seconds ago.
+        .job("root.scheduled", "pending", now.minusSeconds(7_200), null, now.minusSeconds(90), 0)
+        // Retried twice, and due again for 45 seconds.
+        .job("root.retried", "pending", now.minusSeconds(5_400), null, now.minusSeconds(45), 2)
+        // Created with an eta that had already passed: runnable since its creation.
+        .job("root.late", "pending", now.minusSeconds(200), null, now.minusSeconds(3_000), 0);
+
+    Map<String, QueueJobState> rows = read(scratch);
+    double sinceNow =
+        Duration.between(now, rows.get("root.labels/pending").observedAt()).toNanos() / 1e9;
+
+    assertThat(rows.get("root.labels/pending").jobs()).isEqualTo(3);
+    assertThat(rows.get("root.labels/pending").oldestRunnableAgeSeconds())
+        .isCloseTo(300 + sinceNow, within(1e-6));
+    assertThat(rows.get("root.labels/pending").retriedJobs()).isEqualTo(1);
+    assertThat(rows.get("root.scheduled/pending").oldestRunnableAgeSeconds())
+        .isCloseTo(90 + sinceNow, within(1e-6));
+    assertThat(rows.get("root.scheduled/pending").retriedJobs()).isZero();
+    assertThat(rows.get("root.retried/pending").oldestRunnableAgeSeconds())
+        .isCloseTo(45 + sinceNow, within(1e-6));
+    assertThat(rows.get("root.retried/pending").retriedJobs()).isEqualTo(1);
+    assertThat(rows.get("root.late/pending").oldestRunnableAgeSeconds())
+        .isCloseTo(200 + sinceNow, within(1e-6));
   }
 
   @Test
@@ -143,15 +182,21 @@ class QueueJobStatesIT {
   private static Map<String, QueueJobState> readInForeignZones() throws SQLException {
     TimeZone jvmZone = TimeZone.getDefault();
     TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo"));
-    try (Connection connection = server.admin(database)) {
+    try {
+      return read(database);
+    } finally {
+      TimeZone.setDefault(jvmZone);
+    }
+  }
+
+  private static Map<String, QueueJobState> read(String databaseName) throws SQLException {
+    try (Connection connection = server.admin(databaseName)) {
       try (Statement statement = connection.createStatement()) {
         statement.execute("SET TimeZone = 'America/New_York'");
       }
       List<QueueJobState> rows = QueueJobStates.read(connection);
       return rows.stream()
           .collect(Collectors.toMap(row -> row.channel() + "/" + row.state(), Function.identity()));
-    } finally {
-      TimeZone.setDefault(jvmZone);
     }
   }
 }
