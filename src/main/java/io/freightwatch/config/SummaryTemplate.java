@@ -119,8 +119,8 @@ public final class SummaryTemplate {
 
   /**
    * Formats seconds as {@code 1h 5m}, {@code 25m 3s}, {@code 42s}, {@code 4.7s} or {@code 350ms}.
-   * Below 10 s one decimal is kept, because rounding 4.7 s to 5 s overstates a short wait by a
-   * tenth. A whole number of seconds shows no decimal.
+   * Below 10 s one decimal is kept, because rounding to whole seconds moves a short wait by up to
+   * half a second, which is a large share of it. A whole number of seconds shows no decimal.
    */
   public static String formatDuration(double seconds) {
     if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
