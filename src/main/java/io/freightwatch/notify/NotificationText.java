@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The summary a notification shows for one alert change. A firing alert shows its rule's summary.
  * A resolved alert keeps the text and value it fired with, so its notification starts with a line
- * stating that it resolved, how long it fired and its last value while firing, followed by that text.
+ * stating that it resolved, how long it fired and its last value while firing, followed by that
+ * text.
  */
 public final class NotificationText {
 

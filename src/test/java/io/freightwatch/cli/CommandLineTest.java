@@ -83,8 +83,8 @@ class CommandLineTest {
     int exit = execute("check", "--config", file.toString());
 
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("note: agent.shard.index: ordinal is resolved when the agent"
-        + " runs: it takes the number at the end of the pod's host name (HOSTNAME)");
+    assertThat(out.toString()).contains("note: agent.shard.index: ordinal is resolved when the"
+        + " agent runs: it takes the number at the end of the pod's host name (HOSTNAME)");
   }
 
   @Test
