@@ -82,6 +82,7 @@ public final class AgentVerticle extends VerticleBase {
   private long commitTimer = -1;
   private long reloadTimer = -1;
   private boolean reloading;
+  private boolean listening;
   private boolean ready;
   private boolean collectorsKnown;
 
@@ -134,6 +135,7 @@ public final class AgentVerticle extends VerticleBase {
               config.rules().slos().size(), config.receivers().size(),
               config.agent().dataDirectory(), config.agent().shard().index(),
               config.agent().shard().count());
+          this.listening = true;
           scheduler.start();
           long interval = config.rules().evaluationInterval().toMillis();
           evaluationTimer = vertx.setPeriodic(interval, interval, id -> evaluate());
@@ -142,6 +144,8 @@ public final class AgentVerticle extends VerticleBase {
             long check = config.rules().reloadCheckInterval().toMillis();
             reloadTimer = vertx.setPeriodic(check, check, id -> reloadIfChanged());
           }
+          // Without targets no scrape follows, so readiness is checked here too.
+          checkReady();
         });
   }
 
@@ -340,8 +344,13 @@ public final class AgentVerticle extends VerticleBase {
         durableStore.file(), e.toString()));
   }
 
+  /**
+   * Reports the agent ready once it listens, the collector factory has finished and every
+   * collector has scraped once. Until the server listens, "agent started" has not been logged, and
+   * an agent without targets would otherwise log "agent ready" first.
+   */
   private void checkReady() {
-    if (!ready && collectorsKnown && scheduler.allScrapedOnce()) {
+    if (!ready && listening && collectorsKnown && scheduler.allScrapedOnce()) {
       ready = true;
       LOG.info("agent ready: every target has been scraped once");
       evaluate();

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Creates the collectors of every configured target: one per PostgreSQL server, Odoo tenant,
  * Redis server, Traefik endpoint and Odoo HTTP service. Odoo targets with a {@code discover}
  * section list their server's databases on start and every refresh interval, adding and removing
- * tenant collectors.
+ * tenant collectors. A discovered tenant whose database no longer exists also starts an early
+ * discovery of its server, so a dropped database leaves within about one scrape interval.
  *
  * <p>With {@code agent.shard}, only the targets of this agent's shard get a collector: Odoo
  * tenants, explicit or discovered, and Odoo HTTP probes by tenant name, and PostgreSQL, Redis and
@@ -50,6 +51,7 @@ public final class DefaultCollectorFactory implements CollectorFactory {
   private ClientResources redisResources;
   private Vertx vertx;
   private final List<Long> timers = new ArrayList<>();
+  private final List<TenantDiscovery> discoveryTasks = new ArrayList<>();
 
   @Override
   public Future<Void> create(AgentConfig config, ScrapeContext context,
@@ -71,6 +73,7 @@ public final class DefaultCollectorFactory implements CollectorFactory {
       }
       target.discovery().ifPresent(discovery -> {
         TenantDiscovery task = new TenantDiscovery(target, shard, context, scheduler);
+        discoveryTasks.add(task);
         discoveries.add(task.run());
         timers.add(vertx.setPeriodic(discovery.refresh().toMillis(), id -> task.run()));
       });
@@ -111,6 +114,7 @@ public final class DefaultCollectorFactory implements CollectorFactory {
   public Future<Void> close() {
     if (vertx != null) {
       timers.forEach(vertx::cancelTimer);
+      discoveryTasks.forEach(TenantDiscovery::cancelEarlyRun);
     }
     if (sessions != null) {
       sessions.close();
@@ -131,7 +135,11 @@ public final class DefaultCollectorFactory implements CollectorFactory {
     private final CollectorScheduler scheduler;
     private final OdooTenantDiscovery discovery;
     private final Set<String> discovered = new HashSet<>();
+    private final long minEarlyGapNanos;
     private boolean running;
+    private long lastStartNanos;
+    private long earlyTimerId = -1;
+    private boolean earlyRunAfterCurrent;
 
     TenantDiscovery(OdooTarget target, Shard shard, ScrapeContext context,
         CollectorScheduler scheduler) {
@@ -143,6 +151,41 @@ public final class DefaultCollectorFactory implements CollectorFactory {
           refresh.compareTo(context.timeout()) > 0 ? refresh : context.timeout());
       this.scheduler = scheduler;
       this.discovery = new OdooTenantDiscovery(target, sessions, shard::owns);
+      // Tenants dropped together each ask for a discovery, and they share one run per interval.
+      this.minEarlyGapNanos = target.interval().toNanos();
+      this.lastStartNanos = System.nanoTime() - minEarlyGapNanos;
+    }
+
+    /**
+     * Asks for a discovery before the next refresh, because a tenant's database is gone. Runs it
+     * at once when the last discovery started at least one scrape interval ago, else when that
+     * interval has passed. Requests made meanwhile share that one run.
+     */
+    void requestEarlyRun() {
+      if (earlyTimerId >= 0) {
+        return;
+      }
+      if (running) {
+        // The running discovery may have listed the databases before the drop.
+        earlyRunAfterCurrent = true;
+        return;
+      }
+      long waitMillis = TimeUnit.NANOSECONDS.toMillis(
+          minEarlyGapNanos - (System.nanoTime() - lastStartNanos));
+      LOG.debug("tenant discovery requested early server={} reason=database_missing in_ms={}",
+          target.server().name(), Math.max(0, waitMillis));
+      earlyTimerId = vertx.setTimer(Math.max(1, waitMillis), id -> {
+        earlyTimerId = -1;
+        run();
+      });
+    }
+
+    void cancelEarlyRun() {
+      if (earlyTimerId >= 0) {
+        vertx.cancelTimer(earlyTimerId);
+        earlyTimerId = -1;
+      }
+      earlyRunAfterCurrent = false;
     }
 
     /** Runs one discovery; the future completes when it has finished, even if it failed. */
@@ -151,9 +194,14 @@ public final class DefaultCollectorFactory implements CollectorFactory {
         return Future.succeededFuture();
       }
       running = true;
+      lastStartNanos = System.nanoTime();
       return discovery.discover(context)
           .onComplete(result -> {
             running = false;
+            if (earlyRunAfterCurrent) {
+              earlyRunAfterCurrent = false;
+              requestEarlyRun();
+            }
             if (result.failed()) {
               LOG.warn("tenant discovery failed server={} error=\"{}\"; keeping {} known tenants",
                   target.server().name(), result.cause().getMessage(), discovered.size());
@@ -175,7 +223,8 @@ public final class DefaultCollectorFactory implements CollectorFactory {
           continue;
         }
         discovered.add(tenant.name());
-        scheduler.add(new OdooQueueCollector(target, tenant.tenant(), sessions));
+        scheduler.add(
+            new OdooQueueCollector(target, tenant.tenant(), sessions, this::requestEarlyRun));
         LOG.info("tenant discovered server={} tenant={} database={} version={}",
             target.server().name(), tenant.name(), tenant.database(), tenant.baseVersion());
       }

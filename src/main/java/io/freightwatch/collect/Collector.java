@@ -1,5 +1,6 @@
 package io.freightwatch.collect;
 
+import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -13,6 +14,15 @@ import java.util.List;
 public interface Collector {
 
   TargetId target();
+
+  /**
+   * Labels added to the target's health series ({@code freightwatch_target_up} and its
+   * neighbours) besides {@code source} and {@code target}, such as the tenant and database of an
+   * Odoo tenant, so that an alert on a failed scrape names them. Empty by default.
+   */
+  default Labels healthLabels() {
+    return Labels.EMPTY;
+  }
 
   /** Time between the starts of two scrapes. */
   Duration interval();

@@ -245,7 +245,8 @@ public final class CollectorScheduler {
 
     private void writeHealth(Instant now) {
       TargetId target = collector.target();
-      Labels labels = Labels.of("source", target.source(), "target", target.name());
+      Labels labels = Labels.of("source", target.source(), "target", target.name())
+          .withAll(collector.healthLabels());
       List<Sample> samples = new ArrayList<>(3);
       if (everScraped) {
         samples.add(Sample.gauge("freightwatch_target_up",

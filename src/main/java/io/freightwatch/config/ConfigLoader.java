@@ -31,6 +31,8 @@ public final class ConfigLoader {
   }
 
   private final Map<String, String> environment;
+  private final boolean resolveShardOrdinal;
+  private final List<String> notes = new ArrayList<>();
 
   /** Creates a loader that resolves {@code ${env:...}} from the process environment. */
   public ConfigLoader() {
@@ -39,7 +41,27 @@ public final class ConfigLoader {
 
   /** Creates a loader that resolves {@code ${env:...}} from {@code environment}. */
   public ConfigLoader(Map<String, String> environment) {
+    this(environment, true);
+  }
+
+  private ConfigLoader(Map<String, String> environment, boolean resolveShardOrdinal) {
     this.environment = Map.copyOf(environment);
+    this.resolveShardOrdinal = resolveShardOrdinal;
+  }
+
+  /**
+   * Returns a loader that checks the form of {@code agent.shard.index: ordinal} but does not read
+   * the host name, for validating a configuration outside the pod that will run it. Its
+   * configurations have {@link Shard#ALL}, and {@link #notes()} contains a note that the index is
+   * resolved at run time.
+   */
+  public ConfigLoader withShardOrdinalDeferred() {
+    return new ConfigLoader(environment, false);
+  }
+
+  /** Returns remarks of the latest {@link #load} that are not problems, one line each. */
+  public List<String> notes() {
+    return List.copyOf(notes);
   }
 
   /**
@@ -48,6 +70,7 @@ public final class ConfigLoader {
    * @throws ConfigException listing every problem, each with file:line, key path and value
    */
   public AgentConfig load(Path file) throws ConfigException {
+    notes.clear();
     Problems problems = new Problems();
     Path absolute = file.toAbsolutePath().normalize();
     if (!Files.isRegularFile(absolute)) {
@@ -118,7 +141,8 @@ public final class ConfigLoader {
     }
     Path dataDirectory = baseDirectory.resolve(node.string("data_directory").orElse("data"))
         .normalize();
-    Shard shard = new ShardReader(environment).read(node.section("shard"));
+    Shard shard = new ShardReader(environment, resolveShardOrdinal, notes::add)
+        .read(node.section("shard"));
     return new AgentConfig.Agent(host, port, scrapeTimeout, maxConnections, externalUrl,
         dataDirectory, shard);
   }

@@ -25,7 +25,7 @@ final class QueueSettingsReader {
     node.allowOnly("channels", "dead_after");
     Map<String, Integer> capacities =
         node.get("channels")
-            .map(channels -> parseChannels(channels, channels.asString().orElse("")))
+            .flatMap(channels -> channels.asString().map(text -> parseChannels(channels, text)))
             .orElse(Map.of());
     return readDeadAfter(node.section("dead_after"), capacities);
   }
@@ -62,13 +62,24 @@ final class QueueSettingsReader {
   /**
    * Parses channel capacities in the job runner's format, {@code name:capacity[:option]...} items
    * separated by commas. A name without the {@code root.} prefix means {@code root.<name>}, as the
-   * runner reads it. Records a problem on {@code node} for every malformed item and skips it.
+   * runner reads it. Records a problem on {@code node} for every malformed or empty item and skips
+   * it. An empty item, from a doubled or trailing comma, is rejected because it usually marks a
+   * channel lost while the value was edited.
    */
   static Map<String, Integer> parseChannels(YamlNode node, String text) {
     Map<String, Integer> capacities = new LinkedHashMap<>();
-    for (String rawItem : text.split(",")) {
-      String item = rawItem.strip();
+    if (text.isBlank()) {
+      node.problem("got \"" + text + "\"; expected name:capacity items separated by commas, e.g. "
+          + CHANNELS_EXAMPLE + ", or remove queue.channels");
+      return capacities;
+    }
+    String[] items = text.split(",", -1);
+    for (int index = 0; index < items.length; index++) {
+      String item = items[index].strip();
       if (item.isEmpty()) {
+        node.problem("got \"" + text + "\"; item " + (index + 1) + " of " + items.length
+            + " is empty; remove the extra comma or add the missing channel, e.g. "
+            + CHANNELS_EXAMPLE);
         continue;
       }
       List<String> parts = List.of(item.split(":"));

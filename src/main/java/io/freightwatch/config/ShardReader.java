@@ -2,13 +2,15 @@ package io.freightwatch.config;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads {@code agent.shard}: {@code count}, and {@code index} as a number or as {@code ordinal},
  * which takes the number at the end of the host name in the environment variable {@code HOSTNAME}.
- * A StatefulSet pod's host name is its pod name, such as {@code freightwatch-2}.
+ * A StatefulSet pod's host name is its pod name, such as {@code freightwatch-2}. A reader that
+ * defers the ordinal checks only the form and count, and adds a note in place of the index.
  */
 final class ShardReader {
 
@@ -18,9 +20,22 @@ final class ShardReader {
   private static final Pattern TRAILING_NUMBER = Pattern.compile("(\\d{1,9})$");
 
   private final Map<String, String> environment;
+  private final boolean resolveOrdinal;
+  private final Consumer<String> notes;
 
   ShardReader(Map<String, String> environment) {
+    this(environment, true, note -> {});
+  }
+
+  /**
+   * @param resolveOrdinal false to leave {@code index: ordinal} to run time and return {@link
+   *     Shard#ALL} for it
+   * @param notes receives the note that the index is left to run time
+   */
+  ShardReader(Map<String, String> environment, boolean resolveOrdinal, Consumer<String> notes) {
     this.environment = environment;
+    this.resolveOrdinal = resolveOrdinal;
+    this.notes = notes;
   }
 
   /** Returns the shard; {@link Shard#ALL} when the section is absent or has a problem. */
@@ -41,12 +56,18 @@ final class ShardReader {
           + " or a number from 0 to " + (Math.max(count, 1) - 1));
       return Shard.ALL;
     }
+    if (!resolveOrdinal && isOrdinal(indexNode.get()) && count >= 1) {
+      notes.accept("agent.shard.index: ordinal is resolved when the agent runs: it takes the number"
+          + " at the end of the pod's host name (" + HOSTNAME_VARIABLE + "), so pod freightwatch-2"
+          + " is shard 2, and that number must be below shard.count (" + count + ")");
+      return Shard.ALL;
+    }
     Optional<Integer> index = readIndex(indexNode.get());
     if (count < 1 || index.isEmpty()) {
       return Shard.ALL;
     }
     if (index.get() >= count) {
-      boolean fromHostname = indexNode.get().asString().orElse("").trim().equals(ORDINAL);
+      boolean fromHostname = isOrdinal(indexNode.get());
       String got = fromHostname
           ? "ordinal " + index.get() + " from the host name \"" + hostname() + "\""
           : Integer.toString(index.get());
@@ -85,6 +106,10 @@ final class ShardReader {
       return Optional.empty();
     }
     return Optional.of(Integer.parseInt(number.group(1)));
+  }
+
+  private static boolean isOrdinal(YamlNode node) {
+    return node.asString().orElse("").trim().equals(ORDINAL);
   }
 
   private String hostname() {

@@ -117,13 +117,22 @@ public final class SummaryTemplate {
     return rounded.stripTrailingZeros().toPlainString();
   }
 
-  /** Formats seconds as {@code 1h 5m}, {@code 25m 3s} or {@code 42s}. */
+  /**
+   * Formats seconds as {@code 1h 5m}, {@code 25m 3s}, {@code 42s}, {@code 4.7s} or {@code 350ms}.
+   * Below 10 s one decimal is kept, because rounding to whole seconds moves a short wait by up to
+   * half a second, which is a large share of it. A whole number of seconds shows no decimal.
+   */
   public static String formatDuration(double seconds) {
     if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
       return "unknown";
     }
-    if (seconds < 1) {
-      return Math.round(seconds * 1000) + "ms";
+    long millis = Math.round(seconds * 1000);
+    if (Math.abs(millis) < 1000) {
+      return millis + "ms";
+    }
+    long tenths = Math.round(seconds * 10);
+    if (Math.abs(tenths) < 100) {
+      return tenths % 10 == 0 ? tenths / 10 + "s" : formatNumber(tenths / 10.0) + "s";
     }
     long total = Math.round(seconds);
     long days = total / 86400;

@@ -3,6 +3,9 @@ package io.freightwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.freightwatch.config.AgentConfig;
@@ -27,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's silence, SLO and reload API, in process on a free port, without scrape targets:
@@ -165,6 +169,29 @@ class AgentApiTest {
         "Bearer " + TOKEN);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
     return JSON.readTree(response.body()).get("error").asText();
+  }
+
+  @Test
+  void logsReadyAfterStarted() throws Exception {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(AgentVerticle.class);
+    logger.addAppender(logs);
+    try {
+      writeRules(SLO);
+      String base = start();
+
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          send("GET", base + "/readyz", "", "").statusCode() == 200);
+      List<String> lifecycle = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+          .filter(message -> message.startsWith("agent started")
+              || message.startsWith("agent ready"))
+          .map(message -> message.startsWith("agent ready") ? "agent ready" : "agent started")
+          .toList();
+      assertThat(lifecycle).containsExactly("agent started", "agent ready");
+    } finally {
+      logger.detachAppender(logs);
+    }
   }
 
   @Test

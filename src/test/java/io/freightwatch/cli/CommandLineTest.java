@@ -76,6 +76,18 @@ class CommandLineTest {
   }
 
   @Test
+  void checkLeavesShardOrdinalToRunTime() throws Exception {
+    Path file = dir.resolve("shard.yaml");
+    Files.writeString(file, "agent:\n  shard: {index: ordinal, count: 3}\n");
+
+    int exit = execute("check", "--config", file.toString());
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("note: agent.shard.index: ordinal is resolved when the"
+        + " agent runs: it takes the number at the end of the pod's host name (HOSTNAME)");
+  }
+
+  @Test
   void versionNamesTheProduct() {
     int exit = execute("--version");
 

@@ -93,6 +93,38 @@ class QueueSettingsReaderTest {
                 + " \"root..edi\"; use a dotted name such as root.edi");
   }
 
+  @Test
+  void rejectsEmptyChannelItems() throws Exception {
+    Path file = write(SERVER + """
+              queue:
+                channels: "root:5,,root.edi:2,"
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "queue.yaml:9: targets.odoo[0].queue.channels: got \"root:5,,root.edi:2,\"; item 2"
+                + " of 4 is empty; remove the extra comma or add the missing channel, e.g."
+                + " root:5,root.edi:4,root.mail:1:throttle=2")
+        .hasMessageContaining(
+            "targets.odoo[0].queue.channels: got \"root:5,,root.edi:2,\"; item 4 of 4 is empty");
+  }
+
+  @Test
+  void rejectsEmptyChannelsValue() throws Exception {
+    Path file = write(SERVER + """
+              queue:
+                channels: " "
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "queue.yaml:9: targets.odoo[0].queue.channels: got \" \"; expected name:capacity"
+                + " items separated by commas, e.g. root:5,root.edi:4,root.mail:1:throttle=2,"
+                + " or remove queue.channels");
+  }
+
   private OdooTarget load(String yaml) throws Exception {
     AgentConfig config = new ConfigLoader(Map.of()).load(write(yaml));
     assertThat(config.odoo()).hasSize(1);

@@ -93,6 +93,35 @@ class ShardTest {
   }
 
   @Test
+  void deferredOrdinalIgnoresHostname() throws Exception {
+    ConfigLoader loader =
+        new ConfigLoader(Map.of("HOSTNAME", "laptop")).withShardOrdinalDeferred();
+
+    AgentConfig config = loader.load(write("shard: {index: ordinal, count: 3}"));
+
+    assertThat(config.agent().shard()).isEqualTo(Shard.ALL);
+    assertThat(loader.notes()).containsExactly("agent.shard.index: ordinal is resolved when the"
+        + " agent runs: it takes the number at the end of the pod's host name (HOSTNAME), so pod"
+        + " freightwatch-2 is shard 2, and that number must be below shard.count (3)");
+  }
+
+  @Test
+  void deferredOrdinalStillChecksForm() throws Exception {
+    ConfigLoader loader = new ConfigLoader(Map.of()).withShardOrdinalDeferred();
+
+    assertThatThrownBy(() -> loader.load(write("shard: {index: ordinl, count: 3}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("agent.shard.index: got \"ordinl\"; expected a shard index from 0,"
+            + " or ordinal");
+    assertThatThrownBy(() -> loader.load(write("shard: {index: ordinal, count: 0}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("agent.shard.count: got 0; expected a whole number from 1 to 1000");
+    assertThatThrownBy(() -> loader.load(write("shard: {index: ordinal}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("agent.shard: missing count");
+  }
+
+  @Test
   void rejectsHostnameWithoutNumber() {
     assertThatThrownBy(() -> load("shard: {index: ordinal, count: 3}",
         Map.of("HOSTNAME", "freightwatch-abc")))
@@ -126,6 +155,10 @@ class ShardTest {
 
   private AgentConfig load(String agentLine, Map<String, String> environment)
       throws IOException, ConfigException {
+    return new ConfigLoader(environment).load(write(agentLine));
+  }
+
+  private Path write(String agentLine) throws IOException {
     Path file = dir.resolve("shard.yaml");
     Files.writeString(file, """
         agent:
@@ -136,6 +169,6 @@ class ShardTest {
             - name: primary
               dsn: postgresql://freightwatch@127.0.0.1:5432/postgres
         """.formatted(agentLine));
-    return new ConfigLoader(environment).load(file);
+    return file;
   }
 }

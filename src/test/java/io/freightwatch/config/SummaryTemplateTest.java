@@ -60,6 +60,27 @@ class SummaryTemplateTest {
   }
 
   @Test
+  void durationKeepsTenthsBelowTenSeconds() {
+    assertThat(SummaryTemplate.formatDuration(4.7)).isEqualTo("4.7s");
+    assertThat(SummaryTemplate.formatDuration(4.04)).isEqualTo("4s");
+    assertThat(SummaryTemplate.formatDuration(9.94)).isEqualTo("9.9s");
+    assertThat(SummaryTemplate.formatDuration(9.96)).isEqualTo("10s");
+    assertThat(SummaryTemplate.formatDuration(1.0)).isEqualTo("1s");
+    assertThat(SummaryTemplate.formatDuration(0.9996)).isEqualTo("1s");
+    assertThat(SummaryTemplate.formatDuration(0.35)).isEqualTo("350ms");
+    assertThat(SummaryTemplate.formatDuration(0)).isEqualTo("0ms");
+  }
+
+  @Test
+  void durationKeepsLongerFormsWhole() {
+    assertThat(SummaryTemplate.formatDuration(10.4)).isEqualTo("10s");
+    assertThat(SummaryTemplate.formatDuration(42.6)).isEqualTo("43s");
+    assertThat(SummaryTemplate.formatDuration(1532)).isEqualTo("25m 32s");
+    assertThat(SummaryTemplate.formatDuration(3900)).isEqualTo("1h 5m");
+    assertThat(SummaryTemplate.formatDuration(2 * 86400 + 7200)).isEqualTo("2d 2h");
+  }
+
+  @Test
   void percentKeepsThreeDigits() {
     SummaryTemplate template = SummaryTemplate.parse("{{ $value | percent }}");
 

@@ -98,6 +98,10 @@ class CarrierOutageIT {
     List<WebhookCapture.Received> received = webhook.received(RULE);
     assertThat(received.get(1).status()).isEqualTo("resolved");
     assertThat(received.get(1).fingerprint()).isEqualTo(fingerprint);
+    // The firing text is rendered again at each evaluation, so its counts may differ from the
+    // first notification's.
+    assertThat(received.get(1).summary()).startsWith("Resolved after firing for ")
+        .contains(". While firing: Carrier labels for acme are backing up: ");
     assertThat(agent.alerts(RULE, "resolved")).hasSize(1);
   }
 

@@ -105,6 +105,26 @@ class NotificationDispatcherTest {
   }
 
   @Test
+  void resolvedPayloadSaysResolved() {
+    DispatcherHarness harness = webhook();
+
+    harness.evaluate(List.of(firing("acme")), List.of());
+    await().atMost(5, TimeUnit.SECONDS).until(() -> server.requests().size() == 1);
+    harness.evaluate(List.of(resolved("acme")), List.of());
+    await().atMost(5, TimeUnit.SECONDS).until(() -> server.requests().size() == 2);
+
+    JsonNode body = server.requests().get(1).json();
+    JsonNode annotations = body.get("alerts").get(0).get("annotations");
+    assertThat(annotations.get("summary").asText()).isEqualTo("Resolved after firing for 8m 0s"
+        + " (last value 120). While firing: labels for acme are late");
+    assertThat(annotations.get("firing_summary").asText()).isEqualTo("labels for acme are late");
+    assertThat(body.get("commonAnnotations").get("summary").asText()).startsWith("Resolved");
+    JsonNode firing = server.requests().get(0).json().get("alerts").get(0).get("annotations");
+    assertThat(firing.get("summary").asText()).isEqualTo("labels for acme are late");
+    assertThat(firing.has("firing_summary")).isFalse();
+  }
+
+  @Test
   void retriesUntilReceiverRecovers() {
     AtomicInteger failures = new AtomicInteger(3);
     server.respond(r -> failures.getAndDecrement() > 0

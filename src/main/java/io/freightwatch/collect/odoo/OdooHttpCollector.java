@@ -6,6 +6,7 @@ import io.freightwatch.collect.TargetId;
 import io.freightwatch.config.OdooHttpTarget;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
@@ -41,6 +43,8 @@ import org.slf4j.LoggerFactory;
  * status 200, or for {@code /web/health} status 500 with {@code "db_server_status": false}, which
  * Odoo sends when its workers run but cannot reach PostgreSQL ({@code freightwatch_odoo_http_db_up
  * 0}). The reason for a down service is logged once when the state changes, not on every probe.
+ * A reply that is not HTTP, such as another service on the port, is a down service too, and its
+ * connection error is logged at DEBUG only, since the probe's own WARN line already reports it.
  *
  * <p>Called on the agent's event loop only, never twice at once, as the {@link Collector}
  * contract provides.
@@ -119,8 +123,11 @@ public final class OdooHttpCollector implements Collector {
    */
   private Future<Reply> send(Vertx vertx, boolean askDatabase, long timeoutMillis) {
     if (client == null) {
-      client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)
-          .setMaxInitialLineLength(4096).setMaxHeaderSize(16 * 1024));
+      client = vertx.httpClientBuilder()
+          .with(new HttpClientOptions().setKeepAlive(false)
+              .setMaxInitialLineLength(4096).setMaxHeaderSize(16 * 1024))
+          .withConnectHandler(this::watchConnection)
+          .build();
     }
     String url = baseUrl() + target.endpoint().path();
     boolean health = target.endpoint() == OdooHttpTarget.Endpoint.HEALTH;
@@ -162,6 +169,15 @@ public final class OdooHttpCollector implements Collector {
           response.endHandler(done -> reply.tryComplete(new Reply(response.statusCode(), body)));
         });
     return reply.future().onComplete(done -> vertx.cancelTimer(deadline));
+  }
+
+  /**
+   * Handles errors of the connection itself. Without a handler, Vert.x logs each one at ERROR
+   * with a stack trace, once per probe, although the request fails with the same error.
+   */
+  private void watchConnection(HttpConnection connection) {
+    connection.exceptionHandler(failure -> LOG.debug(
+        "odoo http connection failed target={} error=\"{}\"", id, failure.getMessage()));
   }
 
   /** Status and body of a probe's reply. */
@@ -225,6 +241,10 @@ public final class OdooHttpCollector implements Collector {
   private static String describe(Throwable cause, long timeoutMillis) {
     if (cause instanceof TimeoutException || cause instanceof NoStackTraceTimeoutException) {
       return "no reply within " + timeoutMillis + " ms; the workers are busy or hung";
+    }
+    if (cause instanceof DecoderException) {
+      return "the reply is not HTTP (" + cause.getMessage() + "); check that the URL points at"
+          + " Odoo's HTTP port";
     }
     String message = cause.getMessage();
     return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;

@@ -36,19 +36,37 @@ public final class OdooQueueCollector implements Collector {
   static final String TENANT_INFO = "freightwatch_odoo_tenant_info";
   static final String MODULE_INSTALLED = "freightwatch_odoo_module_installed";
 
+  /** SQLSTATE {@code invalid_catalog_name}: the database does not exist. */
+  static final String DATABASE_MISSING_STATE = "3D000";
+
   private final PostgresTarget server;
   private final OdooTarget.Tenant tenant;
   private final PgSessions sessions;
   private final Duration interval;
   private final TargetId id;
   private final Labels tenantLabels;
+  private final Labels healthLabels;
+  private final Runnable onDatabaseMissing;
   // Guards the sections' state: a scrape that overran its timeout may still be reading when the
   // next one starts, and the next one then waits for it on its worker thread.
   private final List<TenantSection> sections;
 
   /** Creates a collector with every section the target configures. */
   public OdooQueueCollector(OdooTarget target, OdooTarget.Tenant tenant, PgSessions sessions) {
-    this(target.server(), tenant, sessions, target.interval(), TenantSections.create(target));
+    this(target, tenant, sessions, () -> {});
+  }
+
+  /**
+   * Creates a collector with every section the target configures.
+   *
+   * @param onDatabaseMissing run on the scrape's context when a scrape fails because the tenant
+   *     database does not exist (SQLSTATE 3D000), for example to discover the tenants again
+   */
+  public OdooQueueCollector(
+      OdooTarget target, OdooTarget.Tenant tenant, PgSessions sessions,
+      Runnable onDatabaseMissing) {
+    this(target.server(), tenant, sessions, target.interval(), TenantSections.create(target),
+        onDatabaseMissing);
   }
 
   /** Creates a collector that reads only the job queue at the server's interval. */
@@ -66,7 +84,7 @@ public final class OdooQueueCollector implements Collector {
    */
   public OdooQueueCollector(
       PostgresTarget server, OdooTarget.Tenant tenant, PgSessions sessions, Duration interval) {
-    this(server, tenant, sessions, interval, List.of(new QueueSection()));
+    this(server, tenant, sessions, interval, List.of(new QueueSection()), () -> {});
   }
 
   OdooQueueCollector(
@@ -74,7 +92,8 @@ public final class OdooQueueCollector implements Collector {
       OdooTarget.Tenant tenant,
       PgSessions sessions,
       Duration interval,
-      List<TenantSection> sections) {
+      List<TenantSection> sections,
+      Runnable onDatabaseMissing) {
     this.server = Objects.requireNonNull(server, "server");
     this.tenant = Objects.requireNonNull(tenant, "tenant");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -82,11 +101,18 @@ public final class OdooQueueCollector implements Collector {
     this.sections = List.copyOf(sections);
     this.id = new TargetId("odoo", tenant.name());
     this.tenantLabels = Labels.of("tenant", tenant.name(), "cluster", server.cluster());
+    this.healthLabels = Labels.of("tenant", tenant.name(), "database", tenant.database());
+    this.onDatabaseMissing = Objects.requireNonNull(onDatabaseMissing, "onDatabaseMissing");
   }
 
   @Override
   public TargetId target() {
     return id;
+  }
+
+  @Override
+  public Labels healthLabels() {
+    return healthLabels;
   }
 
   @Override
@@ -106,10 +132,23 @@ public final class OdooQueueCollector implements Collector {
             () ->
                 sessions.withConnection(server, tenant.database(), permitWait, this::read))
         .recover(
-            failure ->
-                Future.failedFuture(
-                    PgScrapeFailures.describe(
-                        server, tenant.database(), context.timeout(), failure)));
+            failure -> {
+              if (isDatabaseMissing(failure)) {
+                onDatabaseMissing.run();
+              }
+              return Future.failedFuture(
+                  PgScrapeFailures.describe(server, tenant.database(), context.timeout(), failure));
+            });
+  }
+
+  /** Returns true when {@code failure} or one of its causes is SQLSTATE 3D000. */
+  static boolean isDatabaseMissing(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && DATABASE_MISSING_STATE.equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private List<Sample> read(Connection connection) throws SQLException {

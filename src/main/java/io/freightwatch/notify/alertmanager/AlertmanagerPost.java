@@ -3,6 +3,7 @@ package io.freightwatch.notify.alertmanager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.freightwatch.notify.NotificationText;
 import io.freightwatch.rules.Alert;
 import io.freightwatch.rules.AlertEvent;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public final class AlertmanagerPost {
       labels.put("severity", baseSeverity);
     }
     ObjectNode annotations = item.putObject("annotations");
-    alert.annotations().entrySet().stream()
+    NotificationText.annotations(event).entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> annotations.put(e.getKey(), e.getValue()));
     if (baseSeverity != null) {

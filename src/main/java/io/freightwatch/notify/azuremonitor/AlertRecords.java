@@ -1,5 +1,6 @@
 package io.freightwatch.notify.azuremonitor;
 
+import io.freightwatch.notify.NotificationText;
 import io.freightwatch.rules.Alert;
 import io.freightwatch.rules.AlertEvent;
 import java.time.Instant;
@@ -28,14 +29,14 @@ public final class AlertRecords {
     record.put("Domain", alert.labels().get("domain"));
     record.put("Owner", alert.labels().get("owner"));
     record.put("CustomerFacing", alert.labels().get("customer_facing").equals("true"));
-    record.put("Summary", alert.summary());
+    record.put("Summary", NotificationText.summary(event));
     if (Double.isFinite(alert.value())) {
       record.put("Value", alert.value());
     }
     record.put("StartsAt", alert.firingSince().orElse(alert.activeSince()).toString());
     alert.resolvedAt().ifPresent(t -> record.put("EndsAt", t.toString()));
     record.put("Labels", new LinkedHashMap<>(alert.labels().asMap()));
-    record.put("Annotations", new LinkedHashMap<>(alert.annotations()));
+    record.put("Annotations", new LinkedHashMap<>(NotificationText.annotations(event)));
     return record;
   }
 }

@@ -7,6 +7,7 @@ import io.freightwatch.config.Durations;
 import io.freightwatch.config.SummaryTemplate;
 import io.freightwatch.notify.HttpResults;
 import io.freightwatch.notify.Notification;
+import io.freightwatch.notify.NotificationText;
 import io.freightwatch.rules.Alert;
 import io.freightwatch.rules.AlertEvent;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +136,8 @@ public final class AdaptiveCardMessage {
         "Medium",
         "Bolder",
         color);
-    text(items, HttpResults.truncate(alert.summary(), textLimit), "Default", "Default", "Default");
+    text(items, HttpResults.truncate(NotificationText.summary(event), textLimit), "Default",
+        "Default", "Default");
 
     ObjectNode facts = items.addObject();
     facts.put("type", "FactSet");
@@ -144,7 +146,7 @@ public final class AdaptiveCardMessage {
     fact(list, "Tenant", alert.labels().get("tenant"));
     fact(list, "Impact", impact(alert));
     if (Double.isFinite(alert.value())) {
-      fact(list, "Value", SummaryTemplate.formatNumber(alert.value()));
+      fact(list, resolved ? "Last value" : "Value", SummaryTemplate.formatNumber(alert.value()));
     }
     cutoff(alert, now).ifPresent(text -> fact(list, "Time to cutoff", text));
     fact(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.freightwatch.notify.Notification;
+import io.freightwatch.notify.NotificationText;
 import io.freightwatch.rules.Alert;
 import io.freightwatch.rules.AlertEvent;
 import java.time.Instant;
@@ -41,7 +42,7 @@ public final class WebhookPayload {
         common(events.stream().map(e -> e.alert().labels().asMap()).toList()));
     putAll(
         root.putObject("commonAnnotations"),
-        common(events.stream().map(e -> e.alert().annotations()).toList()));
+        common(events.stream().map(NotificationText::annotations).toList()));
     root.put("externalURL", externalUrl);
 
     ArrayNode alerts = root.putArray("alerts");
@@ -51,7 +52,7 @@ public final class WebhookPayload {
       ObjectNode item = alerts.addObject();
       item.put("status", resolved ? "resolved" : "firing");
       putAll(item.putObject("labels"), alert.labels().asMap());
-      putAll(item.putObject("annotations"), alert.annotations());
+      putAll(item.putObject("annotations"), NotificationText.annotations(event));
       item.put("startsAt", format(alert.firingSince().orElse(alert.activeSince())));
       item.put(
           "endsAt",

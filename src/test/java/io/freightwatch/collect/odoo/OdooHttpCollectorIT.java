@@ -233,6 +233,42 @@ class OdooHttpCollectorIT {
     })));
   }
 
+  @Test
+  void garbageReplyIsDownWithoutErrors(VertxTestContext test) {
+    ListAppender<ILoggingEvent> everything = new ListAppender<>();
+    everything.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(everything);
+    onContext.vertx().createNetServer()
+        // A service on the probe's port that is not HTTP, e.g. a database or a TLS port.
+        .connectHandler(socket -> socket.handler(request ->
+            socket.write("\u0000\u0001garbage that is no HTTP status line\r\n\r\n")))
+        .listen(0, "127.0.0.1")
+        .compose(garbage -> {
+          OdooHttpCollector collector = new OdooHttpCollector(new OdooHttpTarget("garbage", "acme",
+              URI.create("http://127.0.0.1:" + garbage.actualPort()), Duration.ofSeconds(15),
+              Duration.ofSeconds(2), OdooHttpTarget.Endpoint.HEALTH, true));
+          collectors.add(collector);
+          return scrape(collector)
+              .compose(first -> scrape(collector))
+              .compose(second -> scrape(collector))
+              .eventually(() -> garbage.close());
+        })
+        .onComplete(test.succeeding(samples -> test.verify(() -> {
+          root.detachAppender(everything);
+          assertThat(values(samples)).containsOnlyKeys("freightwatch_odoo_http_up")
+              .containsEntry("freightwatch_odoo_http_up", 0.0);
+          assertThat(everything.list).filteredOn(event -> event.getLevel() == Level.ERROR)
+              .extracting(event -> event.getLoggerName() + ": " + event.getFormattedMessage())
+              .isEmpty();
+          assertThat(messages(Level.WARN)).singleElement().asString()
+              .startsWith("odoo http service not replying target=odoo_http/garbage url=http://"
+                  + "127.0.0.1:")
+              .contains("error=\"the reply is not HTTP");
+          test.completeNow();
+        })));
+  }
+
   // ---- helpers
 
   private Future<Integer> startServer() {

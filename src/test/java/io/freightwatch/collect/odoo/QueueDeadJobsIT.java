@@ -377,7 +377,8 @@ class QueueDeadJobsIT {
         new OdooTarget.Tenant("acme", database),
         sessions,
         Duration.ofSeconds(15),
-        List.of(new QueueSection(settings)));
+        List.of(new QueueSection(settings)),
+        () -> {});
   }
 
   private static Map<String, Double> suspectAges(List<Sample> samples) {

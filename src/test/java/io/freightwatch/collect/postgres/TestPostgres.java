@@ -214,12 +214,26 @@ public final class TestPostgres implements AutoCloseable {
     try (Connection admin = admin("postgres");
         Statement statement = admin.createStatement()) {
       for (String database : createdDatabases) {
+        if (!exists(admin, database)) {
+          // Tests of dropped tenant databases drop theirs.
+          continue;
+        }
         // A template database cannot be dropped, and some tests turn theirs into one.
         statement.execute("ALTER DATABASE " + database + " IS_TEMPLATE false");
         statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
       }
     }
     createdDatabases.clear();
+  }
+
+  private static boolean exists(Connection admin, String database) throws SQLException {
+    try (PreparedStatement statement =
+        admin.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      statement.setString(1, database);
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next();
+      }
+    }
   }
 
   private static String env(String name, String fallback) {
