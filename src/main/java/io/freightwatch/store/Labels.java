@@ -175,9 +175,25 @@ public final class Labels implements Comparable<Labels> {
     return hash;
   }
 
+  /**
+   * Orders label sets pair by pair, by name and then by value, and a set before any longer set
+   * that starts with the same pairs. Collectors group rows in sorted maps keyed by label sets, so
+   * this runs for every row and compares the arrays instead of rendering both sets.
+   */
   @Override
   public int compareTo(Labels other) {
-    return toString().compareTo(other.toString());
+    int common = Math.min(names.length, other.names.length);
+    for (int i = 0; i < common; i++) {
+      int byName = names[i].compareTo(other.names[i]);
+      if (byName != 0) {
+        return byName;
+      }
+      int byValue = values[i].compareTo(other.values[i]);
+      if (byValue != 0) {
+        return byValue;
+      }
+    }
+    return Integer.compare(names.length, other.names.length);
   }
 
   /** Renders the set in Prometheus selector form, for example {@code {state="pending",tenant="acme"}}. */

@@ -138,4 +138,26 @@ class LabelsTest {
     assertThat(Labels.of("path", "a\"b\\c\nd").toString())
         .isEqualTo("{path=\"a\\\"b\\\\c\\nd\"}");
   }
+
+  @Test
+  void ordersPairByPairThenByLength() {
+    List<Labels> sets = new ArrayList<>(List.of(
+        Labels.of("tenant", "globex"),
+        Labels.of("state", "pending", "tenant", "acme"),
+        Labels.of("tenant", "acme", "zone", "b"),
+        Labels.of("tenant", "acme"),
+        Labels.of("channel", "root"),
+        Labels.of()));
+
+    sets.sort(null);
+
+    assertThat(sets).containsExactly(
+        Labels.of(),
+        Labels.of("channel", "root"),
+        Labels.of("state", "pending", "tenant", "acme"),
+        Labels.of("tenant", "acme"),
+        Labels.of("tenant", "acme", "zone", "b"),
+        Labels.of("tenant", "globex"));
+    assertThat(Labels.of("tenant", "acme").compareTo(Labels.of("tenant", "acme"))).isZero();
+  }
 }
