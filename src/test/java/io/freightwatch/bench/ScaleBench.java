@@ -132,8 +132,12 @@ public final class ScaleBench {
     int port = freePort();
     Path config = writeConfig(postgres, count, port);
     Path log = dir.resolve("agent-" + count + ".log");
-    Process agent = new ProcessBuilder(agentCommand(config)).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(agentCommand(config)).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    // Two malloc arenas, as agent/Containerfile sets, unless the caller's environment says
+    // otherwise.
+    builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+    Process agent = builder.start();
     try (Connection admin = postgres.connectPrimary("postgres", "scale-bench");
         Statement sampler = admin.createStatement()) {
       String base = "http://127.0.0.1:" + port;
@@ -210,7 +214,9 @@ public final class ScaleBench {
     String options = System.getenv("FW_BENCH_AGENT_OPTS");
     if (options == null || options.isBlank()) {
       command.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
-          "-Xmx64m", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m"));
+          "-Xmx64m", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m",
+          "-Xmn10m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
+          "-XX:TrimNativeHeapInterval=60000"));
     } else {
       command.addAll(List.of(options.trim().split("\\s+")));
     }

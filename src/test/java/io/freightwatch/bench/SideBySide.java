@@ -83,7 +83,10 @@ public final class SideBySide {
           Path.of(System.getProperty("user.dir")).resolve("alert-rules"), "http://127.0.0.1:9/"));
       Files.writeString(config, Files.readString(config).replace("agent:\n",
           "agent:\n  max_database_connections: " + connectionCap + "\n"));
-      Process agent = start("agent", agentCommand(config), Map.of());
+      // Two malloc arenas, as agent/Containerfile sets, unless the caller's environment says
+      // otherwise.
+      Process agent = start("agent", agentCommand(config),
+          Map.of("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2")));
       Process pgExporter = start("postgres_exporter", List.of(
           "/usr/bin/prometheus-postgres-exporter", "--web.listen-address=127.0.0.1:"
               + pgExporterPort, "--auto-discover-databases", "--exclude-databases=postgres",
@@ -137,6 +140,8 @@ public final class SideBySide {
       // samples performance counters, measured at about 5 ms of CPU per 10 s cycle.
       command.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
           "-Xmx64m", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m",
+          "-Xmn10m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
+          "-XX:TrimNativeHeapInterval=60000",
           "-XX:-UsePerfData"));
     } else {
       command.addAll(List.of(options.trim().split("\\s+")));

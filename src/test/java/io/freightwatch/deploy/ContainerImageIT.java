@@ -50,6 +50,7 @@ class ContainerImageIT {
     assertThat(text).containsPattern("(?m)^VOLUME \\[\"/var/lib/freightwatch\", \"/tmp\"]$");
     assertThat(text).containsPattern("(?m)^FROM \\S+jre\\S*$");
     assertThat(text).contains("-Djava.io.tmpdir=/tmp").contains("-XX:-UsePerfData");
+    assertThat(text).containsPattern("(?m)^ENV MALLOC_ARENA_MAX=2$");
   }
 
   @Test
