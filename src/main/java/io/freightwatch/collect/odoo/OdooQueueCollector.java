@@ -151,7 +151,7 @@ public final class OdooQueueCollector implements Collector {
     return false;
   }
 
-  private List<Sample> read(Connection connection) throws SQLException {
+  List<Sample> read(Connection connection) throws SQLException {
     synchronized (sections) {
       InstalledModules modules = InstalledModules.read(connection);
       List<Sample> samples = new ArrayList<>();
