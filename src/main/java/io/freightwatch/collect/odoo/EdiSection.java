@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -64,20 +65,18 @@ final class EdiSection implements TenantSection {
       "edi_exchange_state IN ('validate_error', 'output_error_on_send', 'output_sent_and_error',"
           + " 'input_receive_error', 'input_processed_error')";
 
-  // An exchange type without a backend serves every backend of its backend type.
-  private static final String PAIRS_SQL =
+  // Backend names and exchange type codes by id, then the (backend, exchange type) pairs that
+  // exist. An exchange type without a backend serves every backend of its backend type.
+  private static final String REFERENCE_SQL =
       """
-      SELECT b.id AS backend_id, b.name AS backend, t.id AS type_id, t.code AS exchange_type
+      SELECT 'backend' AS kind, id, name, NULL AS exchange_type FROM edi_backend
+      UNION ALL
+      SELECT 'type', id, code, NULL FROM edi_exchange_type
+      UNION ALL
+      SELECT 'pair', NULL, b.name, t.code
       FROM edi_exchange_type t
       JOIN edi_backend b ON b.id = t.backend_id
           OR (t.backend_id IS NULL AND b.backend_type_id = t.backend_type_id)
-      """;
-
-  private static final String NAMES_SQL =
-      """
-      SELECT 'backend' AS kind, id, name FROM edi_backend
-      UNION ALL
-      SELECT 'type', id, code FROM edi_exchange_type
       """;
 
   private static final String MAX_ID_SQL =
@@ -104,9 +103,16 @@ final class EdiSection implements TenantSection {
   /** Gaps below the mark, with the database time they were found, oldest first. */
   private final LinkedHashMap<Long, LocalDateTime> gaps = new LinkedHashMap<>();
   private final Map<Long, LocalDateTime> countedErrors = new HashMap<>();
+  private final Set<Integer> unnamedBackends = new HashSet<>();
+  private final Set<Integer> unnamedTypes = new HashSet<>();
   private boolean started;
   private long highWaterId;
   private LocalDateTime previousScrapeUtc;
+  // Names and pairs, read again when the collector refreshes the schema or a record names an id
+  // they lack. Ids still unnamed after a fresh read are remembered, so they do not cause a read at
+  // every scrape.
+  private Reference reference;
+  private boolean referenceReadThisScrape;
 
   @Override
   public boolean appliesTo(InstalledModules modules) {
@@ -114,46 +120,70 @@ final class EdiSection implements TenantSection {
   }
 
   @Override
+  public void forgetSchema() {
+    reference = null;
+    unnamedBackends.clear();
+    unnamedTypes.clear();
+  }
+
+  @Override
   public void read(Connection connection, Labels tenantLabels, List<Sample> out)
       throws SQLException {
-    Names names = readNames(connection);
-    Map<Pair, Long> inError = new TreeMap<>();
-    for (Pair pair : readPairs(connection)) {
-      inError.put(pair, 0L);
+    referenceReadThisScrape = false;
+    if (reference == null) {
+      readReference(connection);
+    }
+    LocalDateTime nowUtc = readHighWater(connection);
+    countGapsFilled(connection, nowUtc);
+    countCreated(connection, nowUtc);
+    countErrors(connection, nowUtc);
+    Map<Pair, Long> inError = readInError(connection);
+    for (Pair pair : reference.pairs()) {
+      inError.putIfAbsent(pair, 0L);
       exchanges.putIfAbsent(pair, 0L);
       errors.putIfAbsent(pair, 0L);
     }
-    LocalDateTime nowUtc = readHighWater(connection);
-    countGapsFilled(connection, names, nowUtc);
-    countCreated(connection, names, nowUtc);
-    countErrors(connection, names, nowUtc);
-    readInError(connection, names, inError);
     started = true;
     emit(tenantLabels, inError, out);
   }
 
-  private Names readNames(Connection connection) throws SQLException {
+  private void readReference(Connection connection) throws SQLException {
     Names names = new Names(new HashMap<>(), new HashMap<>());
+    List<Pair> pairs = new ArrayList<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(NAMES_SQL)) {
+        ResultSet rows = statement.executeQuery(REFERENCE_SQL)) {
       while (rows.next()) {
-        Map<Integer, String> target =
-            rows.getString("kind").equals("backend") ? names.backends() : names.types();
-        target.put(rows.getInt("id"), rows.getString("name"));
+        switch (rows.getString("kind")) {
+          case "backend" -> names.backends().put(rows.getInt("id"), rows.getString("name"));
+          case "type" -> names.types().put(rows.getInt("id"), rows.getString("name"));
+          default -> pairs.add(new Pair(rows.getString("name"), rows.getString("exchange_type")));
+        }
       }
     }
-    return names;
+    reference = new Reference(names, pairs);
+    referenceReadThisScrape = true;
   }
 
-  private static List<Pair> readPairs(Connection connection) throws SQLException {
-    List<Pair> pairs = new java.util.ArrayList<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(PAIRS_SQL)) {
-      while (rows.next()) {
-        pairs.add(new Pair(rows.getString("backend"), rows.getString("exchange_type")));
-      }
+  /**
+   * Returns the labels of a record's backend and exchange type, first reading the names again
+   * when they lack one of the ids, so that a backend or type added since the last read gets its
+   * name rather than its id.
+   */
+  private Pair pair(Connection connection, int backendId, int typeId) throws SQLException {
+    Names names = reference.names();
+    boolean known = (names.backends().containsKey(backendId) || unnamedBackends.contains(backendId))
+        && (names.types().containsKey(typeId) || unnamedTypes.contains(typeId));
+    if (!known && !referenceReadThisScrape) {
+      readReference(connection);
+      names = reference.names();
     }
-    return pairs;
+    if (!names.backends().containsKey(backendId)) {
+      unnamedBackends.add(backendId);
+    }
+    if (!names.types().containsKey(typeId)) {
+      unnamedTypes.add(typeId);
+    }
+    return names.pair(backendId, typeId);
   }
 
   /** Reads the highest id at the first scrape, and the server's UTC time at every scrape. */
@@ -169,7 +199,7 @@ final class EdiSection implements TenantSection {
   }
 
   /** Counts the gaps that became visible, after dropping those older than the retention. */
-  private void countGapsFilled(Connection connection, Names names, LocalDateTime nowUtc)
+  private void countGapsFilled(Connection connection, LocalDateTime nowUtc)
       throws SQLException {
     LocalDateTime expired = nowUtc.minus(GAP_RETENTION);
     gaps.values().removeIf(found -> found.isBefore(expired));
@@ -182,7 +212,7 @@ final class EdiSection implements TenantSection {
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           gaps.remove(rows.getLong("id"));
-          exchanges.merge(names.pair(rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
+          exchanges.merge(pair(connection, rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
               Long::sum);
         }
       }
@@ -195,7 +225,7 @@ final class EdiSection implements TenantSection {
    * Counts the records above the mark and moves the mark to the largest of them. The first scrape
    * counts nothing and starts {@value #BASELINE_IDS} ids below the mark to find the gaps there.
    */
-  private void countCreated(Connection connection, Names names, LocalDateTime nowUtc)
+  private void countCreated(Connection connection, LocalDateTime nowUtc)
       throws SQLException {
     long low = started ? highWaterId : Math.max(0, highWaterId - BASELINE_IDS);
     long high = highWaterId;
@@ -208,7 +238,7 @@ final class EdiSection implements TenantSection {
           read.add(id);
           high = Math.max(high, id);
           if (started) {
-            exchanges.merge(names.pair(rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
+            exchanges.merge(pair(connection, rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
                 Long::sum);
           }
         }
@@ -235,7 +265,7 @@ final class EdiSection implements TenantSection {
     }
   }
 
-  private void countErrors(Connection connection, Names names, LocalDateTime nowUtc)
+  private void countErrors(Connection connection, LocalDateTime nowUtc)
       throws SQLException {
     LocalDateTime since = (started ? previousScrapeUtc : nowUtc).minus(ERROR_OVERLAP);
     try (PreparedStatement statement = connection.prepareStatement(ERRORS_SQL)) {
@@ -245,7 +275,7 @@ final class EdiSection implements TenantSection {
           long id = rows.getLong("id");
           LocalDateTime written = rows.getObject("write_date", LocalDateTime.class);
           if (!written.equals(countedErrors.put(id, written)) && started) {
-            errors.merge(names.pair(rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
+            errors.merge(pair(connection, rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
                 Long::sum);
           }
         }
@@ -256,14 +286,16 @@ final class EdiSection implements TenantSection {
     previousScrapeUtc = nowUtc;
   }
 
-  private static void readInError(Connection connection, Names names, Map<Pair, Long> inError)
-      throws SQLException {
+  private Map<Pair, Long> readInError(Connection connection) throws SQLException {
+    Map<Pair, Long> inError = new TreeMap<>();
     try (Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery(IN_ERROR_SQL)) {
       while (rows.next()) {
-        inError.merge(names.pair(rows.getInt(1), rows.getInt(2)), rows.getLong(3), Long::sum);
+        inError.merge(pair(connection, rows.getInt(1), rows.getInt(2)), rows.getLong(3),
+            Long::sum);
       }
     }
+    return inError;
   }
 
   private void emit(Labels tenantLabels, Map<Pair, Long> inError, List<Sample> out) {
@@ -303,6 +335,9 @@ final class EdiSection implements TenantSection {
           types.getOrDefault(typeId, "type " + typeId));
     }
   }
+
+  /** Names by id, and the pairs whose in-error gauge is emitted at 0 when no record is in error. */
+  private record Reference(Names names, List<Pair> pairs) {}
 
   private record Pair(String backend, String exchangeType) implements Comparable<Pair> {
 
