@@ -9,6 +9,7 @@ import io.freightwatch.config.PostgresTarget;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,17 @@ final class TenantScrapes implements AutoCloseable {
             Duration.ofSeconds(15),
             signals);
     return new OdooQueueCollector(target, new OdooTarget.Tenant("acme", database), sessions);
+  }
+
+  /**
+   * Returns a collector for tenant acme in {@code database} that refreshes its cached modules and
+   * schema after {@link OdooQueueCollector#SCHEMA_REFRESH} of {@code clock}.
+   */
+  OdooQueueCollector collector(String database, OdooSignals signals, Clock clock) {
+    OdooTarget target =
+        new OdooTarget(target(), List.of(), Optional.empty(), Duration.ofSeconds(15), signals);
+    return OdooQueueCollector.withSchemaRefresh(target, new OdooTarget.Tenant("acme", database),
+        sessions, clock, OdooQueueCollector.SCHEMA_REFRESH);
   }
 
   List<Sample> scrape(OdooQueueCollector collector) {
