@@ -31,9 +31,11 @@ import java.util.TreeSet;
  * <p>The modules, and what the sections cache about the schema and reference rows, change only when
  * a module is installed or upgraded or the configuration changes. They are read at the first
  * scrape and again once {@link #SCHEMA_REFRESH} has passed since the last read. They are also read
- * again at the next scrape after a statement failed with SQLSTATE 42P01 (undefined table) or 42703
- * (undefined column), which is how a dropped table or column shows. So an installed module shows
- * within one refresh interval, and a steady scrape sends only the sections' data queries.
+ * again when a statement fails with SQLSTATE 42P01 (undefined table) or 42703 (undefined column),
+ * which is how a dropped table or column shows: a scrape that used the cached schema then reads
+ * the schema and every section once more, and a scrape that had just read it fails and leaves the
+ * next scrape to read it again. So an installed module shows within one refresh interval, an
+ * uninstalled one at once, and a steady scrape sends only the sections' data queries.
  *
  * <p>Every series carries the labels {@code tenant} and {@code cluster}. A tenant without any of
  * the watched modules emits only {@code freightwatch_odoo_tenant_info} and {@code
@@ -201,31 +203,51 @@ public final class OdooQueueCollector implements Collector {
 
   List<Sample> read(Connection connection) throws SQLException {
     synchronized (sections) {
-      InstalledModules current = modules(connection);
-      List<Sample> samples = new ArrayList<>();
-      addModules(current, samples);
+      boolean cached = modules != null && !isSchemaDue();
       try {
-        for (TenantSection section : sections) {
-          if (section.appliesTo(current)) {
-            section.read(connection, tenantLabels, samples);
-          }
-        }
+        return readSections(connection);
       } catch (SQLException e) {
-        if (hasSqlState(e, SCHEMA_CHANGED_STATES)) {
-          schemaChanged = true;
+        if (!hasSqlState(e, SCHEMA_CHANGED_STATES)) {
+          throw e;
         }
-        throw e;
+        schemaChanged = true;
+        if (!cached) {
+          throw e;
+        }
+        // A module uninstall or upgrade drops tables and columns that the cached schema still
+        // lists. Reading the schema and the sections again at once keeps that from failing the
+        // scrape. The sections' cumulative state makes the second pass count nothing twice.
+        try {
+          return readSections(connection);
+        } catch (SQLException again) {
+          schemaChanged |= hasSqlState(again, SCHEMA_CHANGED_STATES);
+          throw again;
+        }
       }
-      return samples;
     }
+  }
+
+  private List<Sample> readSections(Connection connection) throws SQLException {
+    InstalledModules current = modules(connection);
+    List<Sample> samples = new ArrayList<>();
+    addModules(current, samples);
+    for (TenantSection section : sections) {
+      if (section.appliesTo(current)) {
+        section.read(connection, tenantLabels, samples);
+      }
+    }
+    return samples;
+  }
+
+  private boolean isSchemaDue() {
+    return modules == null || schemaChanged
+        || !clock.instant().isBefore(modulesReadAt.plus(schemaRefresh));
   }
 
   /** Returns the cached modules, first reading them again when they are due or out of date. */
   private InstalledModules modules(Connection connection) throws SQLException {
-    Instant now = clock.instant();
-    boolean due = modules == null || schemaChanged
-        || !now.isBefore(modulesReadAt.plus(schemaRefresh));
-    if (due) {
+    if (isSchemaDue()) {
+      Instant now = clock.instant();
       modules = null;
       sections.forEach(TenantSection::forgetSchema);
       modules = InstalledModules.read(connection);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The modules, schema probes and reference rows a tenant's collector caches: read again after the
- * refresh interval, and at the next scrape after a statement hit a dropped table.
+ * refresh interval, and at once or at the next scrape after a statement hit a dropped table.
  */
 class OdooSchemaRefreshIT {
 
@@ -126,7 +126,7 @@ class OdooSchemaRefreshIT {
   }
 
   @Test
-  void droppedTableRereadsNextScrape() throws Exception {
+  void droppedTableRereadAtOnce() throws Exception {
     String database = scrapes.server.createOdooDatabase("schema_refresh_dropped");
     OdooFixture fixture =
         new OdooFixture(scrapes.server, database)
@@ -140,15 +140,39 @@ class OdooSchemaRefreshIT {
 
     List<Sample> withLockTable = scrapes.scrapeCounted(collector, database, counter);
     scrapes.server.execute(database, "DROP TABLE queue_job_lock");
-    assertThatThrownBy(() -> scrapes.scrapeCounted(collector, database, counter))
-        .isInstanceOfSatisfying(
-            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42P01"));
     counter.clear();
     List<Sample> reread = scrapes.scrapeCounted(collector, database, counter);
 
     assertThat(suspectLocks(withLockTable)).containsExactly("missing");
+    assertThat(counter.statements()).anyMatch(sql -> sql.contains("ir_module_module"));
     assertThat(counter.statements()).anyMatch(sql -> sql.contains("to_regclass('queue_job_lock')"));
     assertThat(suspectLocks(reread)).containsExactly("no_lock_table");
+  }
+
+  @Test
+  void missingTableRereadsNextScrape() throws Exception {
+    String database = scrapes.server.createOdooDatabase("schema_refresh_missing");
+    new OdooFixture(scrapes.server, database)
+        .module("base", "installed", "17.0.1.3")
+        .module("mail", "installed", "17.0.1.15")
+        .sql("DROP TABLE mail_mail");
+    TestClock clock = new TestClock(Instant.parse("2026-03-03T10:00:00Z"));
+    OdooQueueCollector collector = scrapes.collector(database, OdooSignals.DEFAULT, clock);
+    StatementCounter counter = new StatementCounter();
+
+    assertThatThrownBy(() -> scrapes.scrapeCounted(collector, database, counter))
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42P01"));
+    List<String> first = counter.statements();
+    counter.clear();
+    assertThatThrownBy(() -> scrapes.scrapeCounted(collector, database, counter))
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42P01"));
+
+    assertThat(first).filteredOn(sql -> sql.contains("ir_module_module")).hasSize(1);
+    assertThat(first).filteredOn(sql -> sql.contains("FROM mail_mail")).hasSize(1);
+    assertThat(counter.statements()).filteredOn(sql -> sql.contains("ir_module_module"))
+        .hasSize(1);
   }
 
   @Test
