@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -79,11 +80,16 @@ final class EdiSection implements TenantSection {
           OR (t.backend_id IS NULL AND b.backend_type_id = t.backend_type_id)
       """;
 
-  private static final String MAX_ID_SQL =
-      "SELECT coalesce(max(id), 0), now() AT TIME ZONE 'UTC' FROM edi_exchange_record";
-
+  // The records above the mark, with the largest id and the server's UTC time in the same
+  // statement. Before the first mark (a NULL parameter) the rows start BASELINE_IDS below the
+  // largest id. The left join keeps the one row that carries the id and time when no record is new.
   private static final String CREATED_SQL =
-      "SELECT id, backend_id, type_id FROM edi_exchange_record WHERE id > ? ORDER BY id";
+      "SELECT m.max_id, m.now_utc, r.id, r.backend_id, r.type_id"
+          + " FROM (SELECT coalesce(max(id), 0) AS max_id, now() AT TIME ZONE 'UTC' AS now_utc"
+          + " FROM edi_exchange_record) m"
+          + " LEFT JOIN edi_exchange_record r"
+          + " ON r.id > coalesce(?, greatest(0, m.max_id - " + BASELINE_IDS + "))"
+          + " ORDER BY r.id";
 
   private static final String GAPS_SQL =
       "SELECT id, backend_id, type_id FROM edi_exchange_record WHERE id = ANY (?)";
@@ -133,9 +139,13 @@ final class EdiSection implements TenantSection {
     if (reference == null) {
       readReference(connection);
     }
-    LocalDateTime nowUtc = readHighWater(connection);
+    Created created = readCreated(connection);
+    LocalDateTime nowUtc = created.nowUtc();
+    if (!started) {
+      highWaterId = created.maxId();
+    }
     countGapsFilled(connection, nowUtc);
-    countCreated(connection, nowUtc);
+    countCreated(connection, created);
     countErrors(connection, nowUtc);
     Map<Pair, Long> inError = readInError(connection);
     for (Pair pair : reference.pairs()) {
@@ -186,16 +196,29 @@ final class EdiSection implements TenantSection {
     return names.pair(backendId, typeId);
   }
 
-  /** Reads the highest id at the first scrape, and the server's UTC time at every scrape. */
-  private LocalDateTime readHighWater(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(MAX_ID_SQL)) {
-      row.next();
-      if (!started) {
-        highWaterId = row.getLong(1);
+  /** Reads the records above the mark, the largest id and the server's UTC time. */
+  private Created readCreated(Connection connection) throws SQLException {
+    long maxId = 0;
+    LocalDateTime nowUtc = null;
+    List<CreatedRecord> records = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(CREATED_SQL)) {
+      if (started) {
+        statement.setLong(1, highWaterId);
+      } else {
+        statement.setNull(1, Types.BIGINT);
       }
-      return row.getObject(2, LocalDateTime.class);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          maxId = rows.getLong("max_id");
+          nowUtc = rows.getObject("now_utc", LocalDateTime.class);
+          long id = rows.getLong("id");
+          if (!rows.wasNull()) {
+            records.add(new CreatedRecord(id, rows.getInt("backend_id"), rows.getInt("type_id")));
+          }
+        }
+      }
     }
+    return new Created(maxId, nowUtc, records);
   }
 
   /** Counts the gaps that became visible, after dropping those older than the retention. */
@@ -225,26 +248,18 @@ final class EdiSection implements TenantSection {
    * Counts the records above the mark and moves the mark to the largest of them. The first scrape
    * counts nothing and starts {@value #BASELINE_IDS} ids below the mark to find the gaps there.
    */
-  private void countCreated(Connection connection, LocalDateTime nowUtc)
-      throws SQLException {
+  private void countCreated(Connection connection, Created created) throws SQLException {
     long low = started ? highWaterId : Math.max(0, highWaterId - BASELINE_IDS);
     long high = highWaterId;
     Set<Long> read = new HashSet<>();
-    try (PreparedStatement statement = connection.prepareStatement(CREATED_SQL)) {
-      statement.setLong(1, low);
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          long id = rows.getLong("id");
-          read.add(id);
-          high = Math.max(high, id);
-          if (started) {
-            exchanges.merge(pair(connection, rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
-                Long::sum);
-          }
-        }
+    for (CreatedRecord record : created.records()) {
+      read.add(record.id());
+      high = Math.max(high, record.id());
+      if (started) {
+        exchanges.merge(pair(connection, record.backendId(), record.typeId()), 1L, Long::sum);
       }
     }
-    rememberGaps(low, high, read, nowUtc);
+    rememberGaps(low, high, read, created.nowUtc());
     highWaterId = high;
   }
 
@@ -335,6 +350,11 @@ final class EdiSection implements TenantSection {
           types.getOrDefault(typeId, "type " + typeId));
     }
   }
+
+  /** The result of {@link #CREATED_SQL}. */
+  private record Created(long maxId, LocalDateTime nowUtc, List<CreatedRecord> records) {}
+
+  private record CreatedRecord(long id, int backendId, int typeId) {}
 
   /** Names by id, and the pairs whose in-error gauge is emitted at 0 when no record is in error. */
   private record Reference(Names names, List<Pair> pairs) {}
