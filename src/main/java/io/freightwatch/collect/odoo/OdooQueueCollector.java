@@ -35,7 +35,8 @@ import java.util.TreeSet;
  * which is how a dropped table or column shows: a scrape that used the cached schema then reads
  * the schema and every section once more, and a scrape that had just read it fails and leaves the
  * next scrape to read it again. So an installed module shows within one refresh interval, an
- * uninstalled one at once, and a steady scrape sends only the sections' data queries.
+ * uninstalled module whose tables a section reads shows at the scrape that misses them, and a
+ * steady scrape sends only the sections' data queries.
  *
  * <p>Every series carries the labels {@code tenant} and {@code cluster}. A tenant without any of
  * the watched modules emits only {@code freightwatch_odoo_tenant_info} and {@code

@@ -102,6 +102,31 @@ class OdooSchemaRefreshIT {
   }
 
   @Test
+  void ediBackendOfNewRecordNamedAtOnce() throws Exception {
+    String database = scrapes.server.createOdooDatabase("schema_refresh_edi_backend");
+    OdooFixture fixture =
+        new OdooFixture(scrapes.server, database)
+            .module("base", "installed", "17.0.1.3")
+            .module("edi_oca", "installed", "17.0.1.1.2")
+            .ediBackends();
+    TestClock clock = new TestClock(Instant.parse("2026-03-03T10:00:00Z"));
+    OdooQueueCollector collector = scrapes.collector(database, OdooSignals.DEFAULT, clock);
+    StatementCounter counter = new StatementCounter();
+
+    scrapes.scrapeCounted(collector, database, counter);
+    fixture.sql("INSERT INTO edi_backend (id, name, backend_type_id, active) VALUES"
+        + " (3, 'Carrier portal', 1, true)");
+    fixture.sql("INSERT INTO edi_exchange_type (id, backend_id, backend_type_id, name, code,"
+        + " direction, active) VALUES (3, 3, 1, 'Tracking', 'tracking_import', 'input', true)");
+    fixture.exchange(1, 3, 3, "input_received", fixture.serverUtcNow());
+    List<Sample> samples = scrapes.scrapeCounted(collector, database, counter);
+
+    assertThat(TenantScrapes.values(samples, EdiSection.EXCHANGES))
+        .containsEntry("{backend=\"Carrier portal\",exchange_type=\"tracking_import\"}", 1.0)
+        .doesNotContainKey("{backend=\"backend 3\",exchange_type=\"type 3\"}");
+  }
+
+  @Test
   void installedModuleShowsAfterRefresh() throws Exception {
     String database = scrapes.server.createOdooDatabase("schema_refresh_module");
     OdooFixture fixture =
