@@ -94,15 +94,16 @@ final class EdiSection implements TenantSection {
   private static final String GAPS_SQL =
       "SELECT id, backend_id, type_id FROM edi_exchange_record WHERE id = ANY (?)";
 
-  private static final String ERRORS_SQL =
-      "SELECT id, backend_id, type_id, write_date FROM edi_exchange_record WHERE "
-          + IN_ERROR_STATES
-          + " AND write_date > ?";
-
+  // One scan of the records in an error state gives both the count per pair and the records
+  // written after the given time: those get a row each, the rest one row per pair with a NULL id.
   private static final String IN_ERROR_SQL =
-      "SELECT backend_id, type_id, count(*) FROM edi_exchange_record WHERE "
+      "SELECT backend_id, type_id,"
+          + " CASE WHEN write_date > ? THEN id END AS id,"
+          + " CASE WHEN write_date > ? THEN write_date END AS written,"
+          + " count(*) AS records"
+          + " FROM edi_exchange_record WHERE "
           + IN_ERROR_STATES
-          + " GROUP BY backend_id, type_id";
+          + " GROUP BY 1, 2, 3, 4";
 
   private final Map<Pair, Long> exchanges = new TreeMap<>();
   private final Map<Pair, Long> errors = new TreeMap<>();
@@ -146,8 +147,7 @@ final class EdiSection implements TenantSection {
     }
     countGapsFilled(connection, nowUtc);
     countCreated(connection, created);
-    countErrors(connection, nowUtc);
-    Map<Pair, Long> inError = readInError(connection);
+    Map<Pair, Long> inError = countErrors(connection, nowUtc);
     for (Pair pair : reference.pairs()) {
       inError.putIfAbsent(pair, 0L);
       exchanges.putIfAbsent(pair, 0L);
@@ -280,18 +280,28 @@ final class EdiSection implements TenantSection {
     }
   }
 
-  private void countErrors(Connection connection, LocalDateTime nowUtc)
+  /**
+   * Counts the records that entered an error state since the previous scrape, and returns the
+   * records in an error state now per pair.
+   */
+  private Map<Pair, Long> countErrors(Connection connection, LocalDateTime nowUtc)
       throws SQLException {
     LocalDateTime since = (started ? previousScrapeUtc : nowUtc).minus(ERROR_OVERLAP);
-    try (PreparedStatement statement = connection.prepareStatement(ERRORS_SQL)) {
+    Map<Pair, Long> inError = new TreeMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(IN_ERROR_SQL)) {
       statement.setObject(1, since);
+      statement.setObject(2, since);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
+          Pair pair = pair(connection, rows.getInt("backend_id"), rows.getInt("type_id"));
+          inError.merge(pair, rows.getLong("records"), Long::sum);
           long id = rows.getLong("id");
-          LocalDateTime written = rows.getObject("write_date", LocalDateTime.class);
+          if (rows.wasNull()) {
+            continue;
+          }
+          LocalDateTime written = rows.getObject("written", LocalDateTime.class);
           if (!written.equals(countedErrors.put(id, written)) && started) {
-            errors.merge(pair(connection, rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
-                Long::sum);
+            errors.merge(pair, 1L, Long::sum);
           }
         }
       }
@@ -299,17 +309,6 @@ final class EdiSection implements TenantSection {
     LocalDateTime nextSince = nowUtc.minus(ERROR_OVERLAP);
     countedErrors.values().removeIf(written -> !written.isAfter(nextSince));
     previousScrapeUtc = nowUtc;
-  }
-
-  private Map<Pair, Long> readInError(Connection connection) throws SQLException {
-    Map<Pair, Long> inError = new TreeMap<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(IN_ERROR_SQL)) {
-      while (rows.next()) {
-        inError.merge(pair(connection, rows.getInt(1), rows.getInt(2)), rows.getLong(3),
-            Long::sum);
-      }
-    }
     return inError;
   }
 
