@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * zone enters the result. A cron is due at its {@code nextcall} or at its earliest pending trigger,
  * whichever comes first. On Odoo 16 and 17 a cron with {@code numbercall = 0} has finished its runs
  * and is never due. The columns are read from {@code information_schema} at the first scrape and
- * again whenever the tenant's base version changes. A tenant whose {@code ir_cron} the agent cannot
+ * again whenever the collector refreshes the tenant's schema. A tenant whose {@code ir_cron} the agent cannot
  * read gives no cron series and one warning, and the rest of its scrape goes on.
  */
 final class CronSection implements TenantSection {
@@ -36,7 +36,6 @@ final class CronSection implements TenantSection {
   private static final Logger LOG = LoggerFactory.getLogger(CronSection.class);
 
   private final int maxSeries;
-  private String schemaVersion;
   private String sql;
   private boolean hasFailureColumns;
 
@@ -52,12 +51,13 @@ final class CronSection implements TenantSection {
 
   @Override
   public boolean appliesTo(InstalledModules modules) {
-    if (!modules.baseVersion().equals(schemaVersion)) {
-      sql = null;
-      schemaVersion = modules.baseVersion();
-    }
     // ir_cron belongs to the base module, which every Odoo database has.
     return true;
+  }
+
+  @Override
+  public void forgetSchema() {
+    sql = null;
   }
 
   @Override
@@ -123,7 +123,7 @@ final class CronSection implements TenantSection {
   private void detectSchema(Connection connection, String tenant) throws SQLException {
     Set<String> cronColumns = readableColumns(connection, "ir_cron");
     if (!cronColumns.contains("nextcall")) {
-      // Checked once per base version, so this logs once rather than at every scrape.
+      // Checked once per schema refresh, so this logs at most once per refresh interval.
       LOG.warn("ir_cron has no nextcall column, cron signals off; tenant={}", tenant);
       sql = "";
       return;

@@ -36,7 +36,12 @@ final class CustomQuerySection implements TenantSection {
   static final String UP = "freightwatch_odoo_custom_query_up";
 
   private static final Logger LOG = LoggerFactory.getLogger(CustomQuerySection.class);
-  private static final String LOCAL_TIMEOUT_SQL = "SELECT set_config('statement_timeout', ?, true)";
+  // One statement makes the transaction read-only and sets its timeout. Setting
+  // transaction_read_only to on is allowed at any point of a transaction, like SET TRANSACTION READ
+  // ONLY, and nothing in the transaction can turn it off again after this first query.
+  private static final String TRANSACTION_SETTINGS_SQL =
+      "SELECT set_config('transaction_read_only', 'on', true),"
+          + " set_config('statement_timeout', ?, true)";
 
   private final List<CustomQuery> queries;
   // The latest error per query name; an empty string after a success.
@@ -96,12 +101,9 @@ final class CustomQuerySection implements TenantSection {
   private static void execute(
       Connection connection, CustomQuery query, Labels tenantLabels, List<Sample> out)
       throws SQLException, InvalidResultException {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("SET TRANSACTION READ ONLY");
-    }
-    try (PreparedStatement timeout = connection.prepareStatement(LOCAL_TIMEOUT_SQL)) {
-      timeout.setString(1, query.statementTimeout().toMillis() + "ms");
-      timeout.execute();
+    try (PreparedStatement settings = connection.prepareStatement(TRANSACTION_SETTINGS_SQL)) {
+      settings.setString(1, query.statementTimeout().toMillis() + "ms");
+      settings.execute();
     }
     try (Statement statement = connection.createStatement()) {
       statement.setMaxRows(query.maxRows() + 1);

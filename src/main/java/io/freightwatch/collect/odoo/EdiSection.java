@@ -8,8 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -64,49 +66,60 @@ final class EdiSection implements TenantSection {
       "edi_exchange_state IN ('validate_error', 'output_error_on_send', 'output_sent_and_error',"
           + " 'input_receive_error', 'input_processed_error')";
 
-  // An exchange type without a backend serves every backend of its backend type.
-  private static final String PAIRS_SQL =
+  // Backend names and exchange type codes by id, then the (backend, exchange type) pairs that
+  // exist. An exchange type without a backend serves every backend of its backend type.
+  private static final String REFERENCE_SQL =
       """
-      SELECT b.id AS backend_id, b.name AS backend, t.id AS type_id, t.code AS exchange_type
+      SELECT 'backend' AS kind, id, name, NULL AS exchange_type FROM edi_backend
+      UNION ALL
+      SELECT 'type', id, code, NULL FROM edi_exchange_type
+      UNION ALL
+      SELECT 'pair', NULL, b.name, t.code
       FROM edi_exchange_type t
       JOIN edi_backend b ON b.id = t.backend_id
           OR (t.backend_id IS NULL AND b.backend_type_id = t.backend_type_id)
       """;
 
-  private static final String NAMES_SQL =
-      """
-      SELECT 'backend' AS kind, id, name FROM edi_backend
-      UNION ALL
-      SELECT 'type', id, code FROM edi_exchange_type
-      """;
-
-  private static final String MAX_ID_SQL =
-      "SELECT coalesce(max(id), 0), now() AT TIME ZONE 'UTC' FROM edi_exchange_record";
-
+  // The records above the mark, with the largest id and the server's UTC time in the same
+  // statement. Before the first mark (a NULL parameter) the rows start BASELINE_IDS below the
+  // largest id. The left join keeps the one row that carries the id and time when no record is new.
   private static final String CREATED_SQL =
-      "SELECT id, backend_id, type_id FROM edi_exchange_record WHERE id > ? ORDER BY id";
+      "SELECT m.max_id, m.now_utc, r.id, r.backend_id, r.type_id"
+          + " FROM (SELECT coalesce(max(id), 0) AS max_id, now() AT TIME ZONE 'UTC' AS now_utc"
+          + " FROM edi_exchange_record) m"
+          + " LEFT JOIN edi_exchange_record r"
+          + " ON r.id > coalesce(?, greatest(0, m.max_id - " + BASELINE_IDS + "))"
+          + " ORDER BY r.id";
 
   private static final String GAPS_SQL =
       "SELECT id, backend_id, type_id FROM edi_exchange_record WHERE id = ANY (?)";
 
-  private static final String ERRORS_SQL =
-      "SELECT id, backend_id, type_id, write_date FROM edi_exchange_record WHERE "
-          + IN_ERROR_STATES
-          + " AND write_date > ?";
-
+  // One scan of the records in an error state gives both the count per pair and the records
+  // written after the given time: those get a row each, the rest one row per pair with a NULL id.
   private static final String IN_ERROR_SQL =
-      "SELECT backend_id, type_id, count(*) FROM edi_exchange_record WHERE "
+      "SELECT backend_id, type_id,"
+          + " CASE WHEN write_date > ? THEN id END AS id,"
+          + " CASE WHEN write_date > ? THEN write_date END AS written,"
+          + " count(*) AS records"
+          + " FROM edi_exchange_record WHERE "
           + IN_ERROR_STATES
-          + " GROUP BY backend_id, type_id";
+          + " GROUP BY 1, 2, 3, 4";
 
   private final Map<Pair, Long> exchanges = new TreeMap<>();
   private final Map<Pair, Long> errors = new TreeMap<>();
   /** Gaps below the mark, with the database time they were found, oldest first. */
   private final LinkedHashMap<Long, LocalDateTime> gaps = new LinkedHashMap<>();
   private final Map<Long, LocalDateTime> countedErrors = new HashMap<>();
+  private final Set<Integer> unnamedBackends = new HashSet<>();
+  private final Set<Integer> unnamedTypes = new HashSet<>();
   private boolean started;
   private long highWaterId;
   private LocalDateTime previousScrapeUtc;
+  // Names and pairs, read again when the collector refreshes the schema or a record names an id
+  // they lack. Ids still unnamed after a fresh read are remembered, so they do not cause a read at
+  // every scrape.
+  private Reference reference;
+  private boolean referenceReadThisScrape;
 
   @Override
   public boolean appliesTo(InstalledModules modules) {
@@ -114,62 +127,102 @@ final class EdiSection implements TenantSection {
   }
 
   @Override
+  public void forgetSchema() {
+    reference = null;
+    unnamedBackends.clear();
+    unnamedTypes.clear();
+  }
+
+  @Override
   public void read(Connection connection, Labels tenantLabels, List<Sample> out)
       throws SQLException {
-    Names names = readNames(connection);
-    Map<Pair, Long> inError = new TreeMap<>();
-    for (Pair pair : readPairs(connection)) {
-      inError.put(pair, 0L);
+    referenceReadThisScrape = false;
+    if (reference == null) {
+      readReference(connection);
+    }
+    Created created = readCreated(connection);
+    LocalDateTime nowUtc = created.nowUtc();
+    if (!started) {
+      highWaterId = created.maxId();
+    }
+    countGapsFilled(connection, nowUtc);
+    countCreated(connection, created);
+    Map<Pair, Long> inError = countErrors(connection, nowUtc);
+    for (Pair pair : reference.pairs()) {
+      inError.putIfAbsent(pair, 0L);
       exchanges.putIfAbsent(pair, 0L);
       errors.putIfAbsent(pair, 0L);
     }
-    LocalDateTime nowUtc = readHighWater(connection);
-    countGapsFilled(connection, names, nowUtc);
-    countCreated(connection, names, nowUtc);
-    countErrors(connection, names, nowUtc);
-    readInError(connection, names, inError);
     started = true;
     emit(tenantLabels, inError, out);
   }
 
-  private Names readNames(Connection connection) throws SQLException {
+  private void readReference(Connection connection) throws SQLException {
     Names names = new Names(new HashMap<>(), new HashMap<>());
+    List<Pair> pairs = new ArrayList<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(NAMES_SQL)) {
+        ResultSet rows = statement.executeQuery(REFERENCE_SQL)) {
       while (rows.next()) {
-        Map<Integer, String> target =
-            rows.getString("kind").equals("backend") ? names.backends() : names.types();
-        target.put(rows.getInt("id"), rows.getString("name"));
+        switch (rows.getString("kind")) {
+          case "backend" -> names.backends().put(rows.getInt("id"), rows.getString("name"));
+          case "type" -> names.types().put(rows.getInt("id"), rows.getString("name"));
+          default -> pairs.add(new Pair(rows.getString("name"), rows.getString("exchange_type")));
+        }
       }
     }
-    return names;
+    reference = new Reference(names, pairs);
+    referenceReadThisScrape = true;
   }
 
-  private static List<Pair> readPairs(Connection connection) throws SQLException {
-    List<Pair> pairs = new java.util.ArrayList<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(PAIRS_SQL)) {
-      while (rows.next()) {
-        pairs.add(new Pair(rows.getString("backend"), rows.getString("exchange_type")));
-      }
+  /**
+   * Returns the labels of a record's backend and exchange type, first reading the names again
+   * when they lack one of the ids, so that a backend or type added since the last read gets its
+   * name rather than its id.
+   */
+  private Pair pair(Connection connection, int backendId, int typeId) throws SQLException {
+    Names names = reference.names();
+    boolean known = (names.backends().containsKey(backendId) || unnamedBackends.contains(backendId))
+        && (names.types().containsKey(typeId) || unnamedTypes.contains(typeId));
+    if (!known && !referenceReadThisScrape) {
+      readReference(connection);
+      names = reference.names();
     }
-    return pairs;
+    if (!names.backends().containsKey(backendId)) {
+      unnamedBackends.add(backendId);
+    }
+    if (!names.types().containsKey(typeId)) {
+      unnamedTypes.add(typeId);
+    }
+    return names.pair(backendId, typeId);
   }
 
-  /** Reads the highest id at the first scrape, and the server's UTC time at every scrape. */
-  private LocalDateTime readHighWater(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(MAX_ID_SQL)) {
-      row.next();
-      if (!started) {
-        highWaterId = row.getLong(1);
+  /** Reads the records above the mark, the largest id and the server's UTC time. */
+  private Created readCreated(Connection connection) throws SQLException {
+    long maxId = 0;
+    LocalDateTime nowUtc = null;
+    List<CreatedRecord> records = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(CREATED_SQL)) {
+      if (started) {
+        statement.setLong(1, highWaterId);
+      } else {
+        statement.setNull(1, Types.BIGINT);
       }
-      return row.getObject(2, LocalDateTime.class);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          maxId = rows.getLong("max_id");
+          nowUtc = rows.getObject("now_utc", LocalDateTime.class);
+          long id = rows.getLong("id");
+          if (!rows.wasNull()) {
+            records.add(new CreatedRecord(id, rows.getInt("backend_id"), rows.getInt("type_id")));
+          }
+        }
+      }
     }
+    return new Created(maxId, nowUtc, records);
   }
 
   /** Counts the gaps that became visible, after dropping those older than the retention. */
-  private void countGapsFilled(Connection connection, Names names, LocalDateTime nowUtc)
+  private void countGapsFilled(Connection connection, LocalDateTime nowUtc)
       throws SQLException {
     LocalDateTime expired = nowUtc.minus(GAP_RETENTION);
     gaps.values().removeIf(found -> found.isBefore(expired));
@@ -182,7 +235,7 @@ final class EdiSection implements TenantSection {
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           gaps.remove(rows.getLong("id"));
-          exchanges.merge(names.pair(rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
+          exchanges.merge(pair(connection, rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
               Long::sum);
         }
       }
@@ -195,26 +248,18 @@ final class EdiSection implements TenantSection {
    * Counts the records above the mark and moves the mark to the largest of them. The first scrape
    * counts nothing and starts {@value #BASELINE_IDS} ids below the mark to find the gaps there.
    */
-  private void countCreated(Connection connection, Names names, LocalDateTime nowUtc)
-      throws SQLException {
+  private void countCreated(Connection connection, Created created) throws SQLException {
     long low = started ? highWaterId : Math.max(0, highWaterId - BASELINE_IDS);
     long high = highWaterId;
     Set<Long> read = new HashSet<>();
-    try (PreparedStatement statement = connection.prepareStatement(CREATED_SQL)) {
-      statement.setLong(1, low);
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          long id = rows.getLong("id");
-          read.add(id);
-          high = Math.max(high, id);
-          if (started) {
-            exchanges.merge(names.pair(rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
-                Long::sum);
-          }
-        }
+    for (CreatedRecord record : created.records()) {
+      read.add(record.id());
+      high = Math.max(high, record.id());
+      if (started) {
+        exchanges.merge(pair(connection, record.backendId(), record.typeId()), 1L, Long::sum);
       }
     }
-    rememberGaps(low, high, read, nowUtc);
+    rememberGaps(low, high, read, created.nowUtc());
     highWaterId = high;
   }
 
@@ -235,18 +280,28 @@ final class EdiSection implements TenantSection {
     }
   }
 
-  private void countErrors(Connection connection, Names names, LocalDateTime nowUtc)
+  /**
+   * Counts the records that entered an error state since the previous scrape, and returns the
+   * records in an error state now per pair.
+   */
+  private Map<Pair, Long> countErrors(Connection connection, LocalDateTime nowUtc)
       throws SQLException {
     LocalDateTime since = (started ? previousScrapeUtc : nowUtc).minus(ERROR_OVERLAP);
-    try (PreparedStatement statement = connection.prepareStatement(ERRORS_SQL)) {
+    Map<Pair, Long> inError = new TreeMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(IN_ERROR_SQL)) {
       statement.setObject(1, since);
+      statement.setObject(2, since);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
+          Pair pair = pair(connection, rows.getInt("backend_id"), rows.getInt("type_id"));
+          inError.merge(pair, rows.getLong("records"), Long::sum);
           long id = rows.getLong("id");
-          LocalDateTime written = rows.getObject("write_date", LocalDateTime.class);
+          if (rows.wasNull()) {
+            continue;
+          }
+          LocalDateTime written = rows.getObject("written", LocalDateTime.class);
           if (!written.equals(countedErrors.put(id, written)) && started) {
-            errors.merge(names.pair(rows.getInt("backend_id"), rows.getInt("type_id")), 1L,
-                Long::sum);
+            errors.merge(pair, 1L, Long::sum);
           }
         }
       }
@@ -254,16 +309,7 @@ final class EdiSection implements TenantSection {
     LocalDateTime nextSince = nowUtc.minus(ERROR_OVERLAP);
     countedErrors.values().removeIf(written -> !written.isAfter(nextSince));
     previousScrapeUtc = nowUtc;
-  }
-
-  private static void readInError(Connection connection, Names names, Map<Pair, Long> inError)
-      throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(IN_ERROR_SQL)) {
-      while (rows.next()) {
-        inError.merge(names.pair(rows.getInt(1), rows.getInt(2)), rows.getLong(3), Long::sum);
-      }
-    }
+    return inError;
   }
 
   private void emit(Labels tenantLabels, Map<Pair, Long> inError, List<Sample> out) {
@@ -303,6 +349,14 @@ final class EdiSection implements TenantSection {
           types.getOrDefault(typeId, "type " + typeId));
     }
   }
+
+  /** The result of {@link #CREATED_SQL}. */
+  private record Created(long maxId, LocalDateTime nowUtc, List<CreatedRecord> records) {}
+
+  private record CreatedRecord(long id, int backendId, int typeId) {}
+
+  /** Names by id, and the pairs whose in-error gauge is emitted at 0 when no record is in error. */
+  private record Reference(Names names, List<Pair> pairs) {}
 
   private record Pair(String backend, String exchangeType) implements Comparable<Pair> {
 

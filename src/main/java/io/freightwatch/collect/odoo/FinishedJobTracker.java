@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,8 +68,11 @@ final class FinishedJobTracker {
       FROM queue_job
       """;
 
-  static final String MAX_ID = "SELECT coalesce(max(id), 0) FROM queue_job";
-  static final String ABOVE_MARK = COLUMNS + " WHERE id > ? ORDER BY id LIMIT ?";
+  // The largest id comes with the rows above the mark, in one statement and snapshot. The lateral
+  // join keeps the one row that carries it when no job is above the mark.
+  static final String ABOVE_MARK =
+      "SELECT m.max_id, j.* FROM (SELECT coalesce(max(id), 0) AS max_id FROM queue_job) m"
+          + " LEFT JOIN LATERAL (" + COLUMNS + " WHERE id > ? ORDER BY id LIMIT ?) j ON true";
   static final String BY_IDS = COLUMNS + " WHERE id = ANY (?)";
   static final String RECENT_FAILED =
       COLUMNS + " WHERE state = 'failed' ORDER BY id DESC LIMIT ?";
@@ -92,7 +94,9 @@ final class FinishedJobTracker {
    */
   List<FinishedJob> poll(Connection connection, String tenant) throws SQLException {
     scrape++;
-    long maxId = queryLong(connection, MAX_ID);
+    // Before the first mark, no row is wanted above it: only the largest id.
+    AboveMark above = readAboveMark(connection, started ? mark : Long.MAX_VALUE);
+    long maxId = above.maxId();
     if (!started || maxId < mark) {
       if (started) {
         LOG.info(
@@ -107,7 +111,7 @@ final class FinishedJobTracker {
     }
     List<FinishedJob> finished = new ArrayList<>();
     recheckTracked(connection, finished);
-    readAboveMark(connection, maxId, finished);
+    advanceMark(above, finished);
     gaps.values().removeIf(firstScrape -> scrape - firstScrape >= GAP_SCRAPES);
     return finished;
   }
@@ -194,27 +198,39 @@ final class FinishedJobTracker {
     open.retainAll(seen);
   }
 
-  private void readAboveMark(Connection connection, long maxId, List<FinishedJob> finished)
-      throws SQLException {
-    Set<Long> returned = new HashSet<>();
-    long last = mark;
+  private static AboveMark readAboveMark(Connection connection, long from) throws SQLException {
+    long maxId = 0;
+    List<FinishedJob> jobs = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(ABOVE_MARK)) {
-      statement.setLong(1, mark);
+      statement.setLong(1, from);
       statement.setInt(2, BATCH);
       try (ResultSet row = statement.executeQuery()) {
         while (row.next()) {
-          FinishedJob job = job(row);
-          returned.add(job.id());
-          last = job.id();
-          if (job.isFinished()) {
-            finished.add(job);
-          } else if (!job.isClosed()) {
-            trackOpen(job.id());
+          maxId = row.getLong("max_id");
+          row.getLong("id");
+          if (!row.wasNull()) {
+            jobs.add(job(row));
           }
         }
       }
     }
-    long newMark = returned.size() == BATCH ? last : Math.max(last, maxId);
+    return new AboveMark(maxId, jobs);
+  }
+
+  /** Counts the jobs read above the mark and moves the mark past them. */
+  private void advanceMark(AboveMark above, List<FinishedJob> finished) {
+    Set<Long> returned = new HashSet<>();
+    long last = mark;
+    for (FinishedJob job : above.jobs()) {
+      returned.add(job.id());
+      last = job.id();
+      if (job.isFinished()) {
+        finished.add(job);
+      } else if (!job.isClosed()) {
+        trackOpen(job.id());
+      }
+    }
+    long newMark = returned.size() == BATCH ? last : Math.max(last, above.maxId());
     rememberGaps(mark, newMark, returned);
     mark = newMark;
   }
@@ -282,11 +298,6 @@ final class FinishedJobTracker {
     return row.wasNull() ? null : Math.max(0, value);
   }
 
-  private static long queryLong(Connection connection, String sql) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(sql)) {
-      row.next();
-      return row.getLong(1);
-    }
-  }
+  /** The largest id of queue_job and the rows above the mark, read in one statement. */
+  private record AboveMark(long maxId, List<FinishedJob> jobs) {}
 }

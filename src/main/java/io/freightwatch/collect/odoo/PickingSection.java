@@ -6,7 +6,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -52,39 +55,59 @@ final class PickingSection implements TenantSection {
       GROUP BY 1, 2, 3
       """;
 
+  // The active operation types, whose series are emitted at 0 when they have no open transfer.
+  // Read again when the collector refreshes the schema, or when an open transfer has a type not in
+  // the list. Types still not listed after a fresh read, such as archived ones, are remembered, so
+  // they do not cause a read at every scrape.
+  private final Set<OperationType> unlistedTypes = new HashSet<>();
+  private Set<OperationType> operationTypes;
+
   @Override
   public boolean appliesTo(InstalledModules modules) {
     return modules.isInstalled("stock");
   }
 
   @Override
+  public void forgetSchema() {
+    operationTypes = null;
+    unlistedTypes.clear();
+  }
+
+  @Override
   public void read(Connection connection, Labels tenantLabels, List<Sample> out)
       throws SQLException {
-    Map<Labels, Long> pickings = new TreeMap<>();
-    Map<Labels, Long> readyLate = new TreeMap<>();
-    Map<Labels, Long> pastDeadline = new TreeMap<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(OPERATION_TYPES_SQL)) {
-      while (rows.next()) {
-        Labels type = typeLabels(tenantLabels, rows);
-        OPEN_STATES.forEach(state -> pickings.put(type.with("state", state), 0L));
-        readyLate.put(type, 0L);
-        if (rows.getString("picking_type").equals("outgoing")) {
-          pastDeadline.put(type.without("picking_type"), 0L);
+    List<OpenPickings> open = readOpenPickings(connection);
+    boolean listed = operationTypes != null;
+    if (listed) {
+      for (OpenPickings row : open) {
+        listed &= operationTypes.contains(row.type()) || unlistedTypes.contains(row.type());
+      }
+    }
+    if (!listed) {
+      operationTypes = readOperationTypes(connection);
+      for (OpenPickings row : open) {
+        if (!operationTypes.contains(row.type())) {
+          unlistedTypes.add(row.type());
         }
       }
     }
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(OPEN_PICKINGS_SQL)) {
-      while (rows.next()) {
-        Labels type = typeLabels(tenantLabels, rows);
-        pickings.merge(type.with("state", rows.getString("state")), rows.getLong("pickings"),
-            Long::sum);
-        readyLate.merge(type, rows.getLong("ready_late"), Long::sum);
-        if (rows.getString("picking_type").equals("outgoing")) {
-          pastDeadline.merge(type.without("picking_type"), rows.getLong("past_deadline"),
-              Long::sum);
-        }
+    Map<Labels, Long> pickings = new TreeMap<>();
+    Map<Labels, Long> readyLate = new TreeMap<>();
+    Map<Labels, Long> pastDeadline = new TreeMap<>();
+    for (OperationType type : operationTypes) {
+      Labels labels = type.labels(tenantLabels);
+      OPEN_STATES.forEach(state -> pickings.put(labels.with("state", state), 0L));
+      readyLate.put(labels, 0L);
+      if (type.isOutgoing()) {
+        pastDeadline.put(labels.without("picking_type"), 0L);
+      }
+    }
+    for (OpenPickings row : open) {
+      Labels labels = row.type().labels(tenantLabels);
+      pickings.merge(labels.with("state", row.state()), row.pickings(), Long::sum);
+      readyLate.merge(labels, row.readyLate(), Long::sum);
+      if (row.type().isOutgoing()) {
+        pastDeadline.merge(labels.without("picking_type"), row.pastDeadline(), Long::sum);
       }
     }
     pickings.forEach((labels, count) -> out.add(Sample.gauge(PICKINGS,
@@ -95,9 +118,48 @@ final class PickingSection implements TenantSection {
         "Open outgoing deliveries whose promised deadline has passed, in UTC", count, labels)));
   }
 
-  private static Labels typeLabels(Labels tenantLabels, ResultSet row) throws SQLException {
-    return tenantLabels
-        .with("warehouse", row.getString("warehouse"))
-        .with("picking_type", row.getString("picking_type"));
+  private static Set<OperationType> readOperationTypes(Connection connection)
+      throws SQLException {
+    Set<OperationType> types = new HashSet<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(OPERATION_TYPES_SQL)) {
+      while (rows.next()) {
+        types.add(new OperationType(rows.getString("warehouse"), rows.getString("picking_type")));
+      }
+    }
+    return types;
   }
+
+  private static List<OpenPickings> readOpenPickings(Connection connection) throws SQLException {
+    List<OpenPickings> open = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(OPEN_PICKINGS_SQL)) {
+      while (rows.next()) {
+        open.add(
+            new OpenPickings(
+                new OperationType(rows.getString("warehouse"), rows.getString("picking_type")),
+                rows.getString("state"),
+                rows.getLong("pickings"),
+                rows.getLong("ready_late"),
+                rows.getLong("past_deadline")));
+      }
+    }
+    return open;
+  }
+
+  /** A warehouse code and an operation type code, as the labels of the picking series show them. */
+  private record OperationType(String warehouse, String pickingType) {
+
+    Labels labels(Labels tenantLabels) {
+      return tenantLabels.with("warehouse", warehouse).with("picking_type", pickingType);
+    }
+
+    boolean isOutgoing() {
+      return pickingType.equals("outgoing");
+    }
+  }
+
+  /** One row of the open pickings query. */
+  private record OpenPickings(
+      OperationType type, String state, long pickings, long readyLate, long pastDeadline) {}
 }

@@ -24,6 +24,8 @@ final class QueueSection implements TenantSection {
   private final DeadJobSignals deadJobs;
   private final FinishedJobTracker tracker = new FinishedJobTracker();
   private final QueueThroughput throughput = new QueueThroughput();
+  // The running-jobs statement for the lock table the database has; null until probed.
+  private String runningJobsSql;
 
   /** Creates a section with no channel capacities and the default dead-job thresholds. */
   QueueSection() {
@@ -40,10 +42,19 @@ final class QueueSection implements TenantSection {
   }
 
   @Override
+  public void forgetSchema() {
+    runningJobsSql = null;
+  }
+
+  @Override
   public void read(Connection connection, Labels tenantLabels, List<Sample> out)
       throws SQLException {
     Set<String> channels = addQueueDepth(QueueJobStates.read(connection), tenantLabels, out);
-    deadJobs.addSamples(RunningJobs.read(connection), channels, tenantLabels, out);
+    if (runningJobsSql == null) {
+      runningJobsSql = RunningJobs.sql(connection);
+    }
+    deadJobs.addSamples(
+        RunningJobs.read(connection, runningJobsSql), channels, tenantLabels, out);
     if (!tracker.isStarted()) {
       throughput.registerFailed(
           FinishedJobTracker.recentFailed(connection, QueueThroughput.MAX_SERIES));

@@ -79,8 +79,13 @@ final class RunningJobs {
 
   /** Reads the running jobs over {@code connection}, ordered by id. */
   static List<RunningJob> read(Connection connection) throws SQLException {
+    return read(connection, sql(connection));
+  }
+
+  /** Reads the running jobs with {@code sql}, a statement {@link #sql} returned for this database. */
+  static List<RunningJob> read(Connection connection, String sql) throws SQLException {
     List<RunningJob> jobs = new ArrayList<>();
-    try (PreparedStatement statement = connection.prepareStatement(sql(connection));
+    try (PreparedStatement statement = connection.prepareStatement(sql);
         ResultSet row = statement.executeQuery()) {
       while (row.next()) {
         jobs.add(

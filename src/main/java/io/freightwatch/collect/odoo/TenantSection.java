@@ -29,4 +29,11 @@ interface TenantSection {
    * @throws SQLException when a statement fails; the whole tenant scrape then fails
    */
   void read(Connection connection, Labels tenantLabels, List<Sample> out) throws SQLException;
+
+  /**
+   * Drops what the section cached about the tenant's schema and reference rows, such as probed
+   * tables and columns or backend names, so that its next {@link #read} reads them again. Called
+   * on the scrape's worker thread when the collector reads the tenant's modules again.
+   */
+  default void forgetSchema() {}
 }

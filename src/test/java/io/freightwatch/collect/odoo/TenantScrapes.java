@@ -5,8 +5,11 @@ import io.freightwatch.collect.postgres.ScrapeHarness;
 import io.freightwatch.collect.postgres.TestPostgres;
 import io.freightwatch.config.OdooSignals;
 import io.freightwatch.config.OdooTarget;
+import io.freightwatch.config.PostgresTarget;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +37,7 @@ final class TenantScrapes implements AutoCloseable {
   OdooQueueCollector collector(String database, OdooSignals signals) {
     OdooTarget target =
         new OdooTarget(
-            server.target("test-pg", "postgres", Duration.ofSeconds(5)),
+            target(),
             List.of(),
             Optional.empty(),
             Duration.ofSeconds(15),
@@ -42,8 +45,34 @@ final class TenantScrapes implements AutoCloseable {
     return new OdooQueueCollector(target, new OdooTarget.Tenant("acme", database), sessions);
   }
 
+  /**
+   * Returns a collector for tenant acme in {@code database} that refreshes its cached modules and
+   * schema after {@link OdooQueueCollector#SCHEMA_REFRESH} of {@code clock}.
+   */
+  OdooQueueCollector collector(String database, OdooSignals signals, Clock clock) {
+    OdooTarget target =
+        new OdooTarget(target(), List.of(), Optional.empty(), Duration.ofSeconds(15), signals);
+    return OdooQueueCollector.withSchemaRefresh(target, new OdooTarget.Tenant("acme", database),
+        sessions, clock, OdooQueueCollector.SCHEMA_REFRESH);
+  }
+
   List<Sample> scrape(OdooQueueCollector collector) {
     return harness.scrape(collector);
+  }
+
+  /**
+   * Scrapes {@code collector} on the calling thread over a pooled connection of {@code database},
+   * recording the statements in {@code counter}.
+   */
+  List<Sample> scrapeCounted(
+      OdooQueueCollector collector, String database, StatementCounter counter)
+      throws SQLException {
+    return sessions.withConnection(
+        target(), database, Duration.ofSeconds(5), c -> collector.read(counter.wrap(c)));
+  }
+
+  private PostgresTarget target() {
+    return server.target("test-pg", "postgres", Duration.ofSeconds(5));
   }
 
   /** Returns the values of {@code name} by their labels without tenant and cluster. */
