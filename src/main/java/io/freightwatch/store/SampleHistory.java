@@ -8,7 +8,10 @@ import java.util.Arrays;
  */
 final class SampleHistory {
 
-  private static final int INITIAL_CAPACITY = 8;
+  // Most series keep only their latest sample, and hold two at most between an append and the
+  // trim after it: with hundreds of tenants, a larger start would be most of the store's heap.
+  // Series that keep history grow by doubling.
+  private static final int INITIAL_CAPACITY = 2;
 
   private long[] times = new long[INITIAL_CAPACITY];
   private double[] values = new double[INITIAL_CAPACITY];
