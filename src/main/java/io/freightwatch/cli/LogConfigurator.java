@@ -65,7 +65,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
   /**
    * Returns the level named by {@code value}, or INFO when it is unset. An unknown name keeps
-   * INFO and says so on stderr, since logging is not set up yet.
+   * INFO and prints a warning to stderr, since logging is not set up yet.
    */
   static Level rootLevel(String value) {
     if (value == null || value.isBlank()) {

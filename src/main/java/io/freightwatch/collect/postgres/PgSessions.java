@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * closed after the idle timeout or after any error. When the cap is reached and another database
  * needs a connection, the idle connection released last is closed to free its permit. Targets are
  * scraped in a fixed cycle, so the database used last is the one needed again last: with more
- * databases than the cap, all but one of the idle connections are reused every cycle, where closing
- * the least recently used one would reconnect to every database. When no connection is idle, the
+ * databases than the cap, most idle connections are reused every cycle, where closing the least
+ * recently used one would reconnect to every database. When no connection is idle, the
  * caller waits for a permit up to its own deadline. So many tenant databases never hold more
  * connections than the cap.
  *
