@@ -43,9 +43,9 @@ public final class OdooTenantDiscovery {
 
   private static final String DATABASES_SQL =
       """
-      SELECT datname
+      SELECT datname, datallowconn
       FROM pg_database
-      WHERE datallowconn AND NOT datistemplate
+      WHERE NOT datistemplate
       ORDER BY datname
       """;
 
@@ -201,7 +201,13 @@ public final class OdooTenantDiscovery {
           try (Statement statement = connection.createStatement();
               ResultSet row = statement.executeQuery(DATABASES_SQL)) {
             while (row.next()) {
-              names.add(row.getString(1));
+              // A database closed to connections (ALTER DATABASE ... ALLOW_CONNECTIONS false,
+              // as during maintenance) still exists. A tenant found earlier stays, so that its
+              // scrapes fail and alert. A new one cannot be opened to check for Odoo tables.
+              String name = row.getString(1);
+              if (row.getBoolean(2) || confirmed.containsKey(name)) {
+                names.add(name);
+              }
             }
           }
           return names;

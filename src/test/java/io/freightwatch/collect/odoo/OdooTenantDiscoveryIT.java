@@ -211,6 +211,42 @@ class OdooTenantDiscoveryIT {
     }
   }
 
+  @Test
+  void keepsKnownTenantClosedToConnections() throws Exception {
+    String known = server.createOdooDatabase("closed");
+    new OdooFixture(server, known).module("base", "installed", "17.0.1.3");
+    String closedNew = server.createOdooDatabase("closednew");
+    new OdooFixture(server, closedNew).module("base", "installed", "17.0.1.3");
+    OdooTarget.Discovery onlyThese = new OdooTarget.Discovery(
+        Pattern.compile(Pattern.quote(known) + "|" + Pattern.quote(closedNew)),
+        Pattern.compile("(?!)"), Pattern.compile("(?<tenant>.+)"), Duration.ofMinutes(5));
+    OdooTarget target = target(List.of(), onlyThese);
+    try (PgSessions sessions = new PgSessions(2)) {
+      setAllowConnections(closedNew, false);
+      OdooTenantDiscovery discovery = new OdooTenantDiscovery(target, sessions);
+      List<OdooTenant> first = harness.await(() -> discovery.discover(harness.context()));
+
+      setAllowConnections(known, false);
+      List<OdooTenant> refreshed = harness.await(() -> discovery.discover(harness.context()));
+      List<OdooTenant> fresh = harness.await(
+          () -> new OdooTenantDiscovery(target, sessions).discover(harness.context()));
+
+      // A new database closed to connections cannot be opened to look for Odoo tables.
+      assertThat(first).extracting(OdooTenant::database).containsExactly(known);
+      // A tenant found earlier stays while its database exists, so its scrapes fail and alert.
+      assertThat(refreshed).extracting(OdooTenant::database).containsExactly(known);
+      assertThat(fresh).isEmpty();
+    } finally {
+      setAllowConnections(known, true);
+      setAllowConnections(closedNew, true);
+    }
+  }
+
+  private static void setAllowConnections(String database, boolean allowed) throws Exception {
+    server.execute("postgres",
+        "ALTER DATABASE \"" + database + "\" ALLOW_CONNECTIONS " + allowed);
+  }
+
   private static OdooTarget.Discovery discovery() {
     String quoted = Pattern.quote(prefix);
     return new OdooTarget.Discovery(
