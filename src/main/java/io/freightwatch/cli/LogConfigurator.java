@@ -10,6 +10,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.joran.spi.ConsoleTarget;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -21,12 +25,14 @@ import java.util.Map;
  * Logback's XML configuration classes and the JDK's XML parser out of memory, about 600 classes
  * that a long-running agent would otherwise hold for its lifetime. A {@code logback.xml} or
  * {@code logback-test.xml} on the class path, or the {@code logback.configurationFile} system
- * property, still takes over: this configurator then steps aside.
+ * property, still takes over: this configurator then steps aside. A property that names nothing
+ * readable gets a warning on stderr and the built-in set-up.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
 
   static final String LEVEL_VARIABLE = "FREIGHTWATCH_LOG_LEVEL";
+  static final String FILE_PROPERTY = "logback.configurationFile";
   static final String PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} %-5level %logger{0} %msg%n";
 
@@ -39,9 +45,17 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
-    if (System.getProperty("logback.configurationFile") != null
-        || hasResource("logback-test.xml")
-        || hasResource("logback.xml")) {
+    String file = System.getProperty(FILE_PROPERTY);
+    if (file != null) {
+      if (isReadableConfiguration(file)) {
+        return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+      }
+      // Logback would log nothing at all for a file it cannot read, such as a ConfigMap that is
+      // not mounted, so the agent keeps its own format and says why.
+      System.err.println(FILE_PROPERTY + ": got \"" + file + "\"; no readable file, URL or class"
+          + " path resource of that name. Logging in the built-in format; point the property at"
+          + " a readable Logback XML file.");
+    } else if (hasResource("logback-test.xml") || hasResource("logback.xml")) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
@@ -58,9 +72,33 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.addAppender(stderr);
-    root.setLevel(rootLevel(System.getenv(LEVEL_VARIABLE)));
-    LIBRARY_LEVELS.forEach((name, level) -> context.getLogger(name).setLevel(level));
+    Level rootLevel = rootLevel(System.getenv(LEVEL_VARIABLE));
+    root.setLevel(rootLevel);
+    // Libraries log at WARN or above even when the agent logs at DEBUG, and stay as quiet as the
+    // agent when it logs at ERROR or OFF.
+    LIBRARY_LEVELS.forEach((name, level) -> context.getLogger(name)
+        .setLevel(rootLevel.isGreaterOrEqual(level) ? rootLevel : level));
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /**
+   * Returns whether Logback can read {@code value} as it reads {@code logback.configurationFile}:
+   * a URL, a readable regular file, or a class path resource.
+   */
+  static boolean isReadableConfiguration(String value) {
+    if (value.isBlank()) {
+      return false;
+    }
+    try {
+      URI uri = new URI(value.trim());
+      if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+        return true;
+      }
+    } catch (URISyntaxException notUri) {
+      // Not a URL: a file path or a resource name.
+    }
+    Path path = Path.of(value.trim());
+    return (Files.isRegularFile(path) && Files.isReadable(path)) || hasResource(value.trim());
   }
 
   /**

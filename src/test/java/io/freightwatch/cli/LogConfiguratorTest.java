@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LogConfiguratorTest {
 
@@ -30,5 +33,19 @@ class LogConfiguratorTest {
 
     assertThat(configurator.configure(context)).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
     assertThat(context.getLogger("io.netty").getLevel()).isNull();
+  }
+
+  @Test
+  void configurationFileMustBeReadable(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("logback.xml"), "<configuration/>");
+
+    assertThat(LogConfigurator.isReadableConfiguration(file.toString())).isTrue();
+    assertThat(LogConfigurator.isReadableConfiguration("logback-test.xml")).isTrue();
+    assertThat(LogConfigurator.isReadableConfiguration("https://config.example/logback.xml"))
+        .isTrue();
+    assertThat(LogConfigurator.isReadableConfiguration(dir.resolve("missing.xml").toString()))
+        .isFalse();
+    assertThat(LogConfigurator.isReadableConfiguration(dir.toString())).isFalse();
+    assertThat(LogConfigurator.isReadableConfiguration(" ")).isFalse();
   }
 }
