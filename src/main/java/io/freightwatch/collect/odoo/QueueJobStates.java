@@ -64,17 +64,21 @@ final class QueueJobStates {
                 Objects.requireNonNullElse(row.getString("channel"), ""),
                 row.getString("state"),
                 row.getLong("jobs"),
-                nullableDouble(row, "oldest_runnable_age_seconds"),
+                age(row, "oldest_runnable_age_seconds"),
                 row.getLong("retried_jobs"),
-                nullableDouble(row, "oldest_started_age_seconds"),
+                age(row, "oldest_started_age_seconds"),
                 row.getObject("observed_at", LocalDateTime.class)));
       }
     }
     return states;
   }
 
-  private static Double nullableDouble(ResultSet row, String column) throws SQLException {
+  /**
+   * Returns an age column, null when no job has that age, and 0 for a timestamp ahead of the
+   * database's clock, which an Odoo host whose clock runs ahead of PostgreSQL's writes.
+   */
+  private static Double age(ResultSet row, String column) throws SQLException {
     double value = row.getDouble(column);
-    return row.wasNull() ? null : value;
+    return row.wasNull() ? null : Math.max(0, value);
   }
 }

@@ -134,7 +134,10 @@ class QueueJobStatesIT {
         // Retried twice, and due again for 45 seconds.
         .job("root.retried", "pending", now.minusSeconds(5_400), null, now.minusSeconds(45), 2)
         // Created with an eta that had already passed: runnable since its creation.
-        .job("root.late", "pending", now.minusSeconds(200), null, now.minusSeconds(3_000), 0);
+        .job("root.late", "pending", now.minusSeconds(200), null, now.minusSeconds(3_000), 0)
+        // Written by an Odoo host whose clock runs 10 minutes ahead of the database's.
+        .job("root.skewed", "pending", now.plusSeconds(600), null, null, 0)
+        .job("root.skewed", "started", now.minusSeconds(60), now.plusSeconds(600), null, 0);
 
     Map<String, QueueJobState> rows = read(scratch);
     double sinceNow =
@@ -152,6 +155,8 @@ class QueueJobStatesIT {
     assertThat(rows.get("root.retried/pending").retriedJobs()).isEqualTo(1);
     assertThat(rows.get("root.late/pending").oldestRunnableAgeSeconds())
         .isCloseTo(200 + sinceNow, within(1e-6));
+    assertThat(rows.get("root.skewed/pending").oldestRunnableAgeSeconds()).isZero();
+    assertThat(rows.get("root.skewed/started").oldestStartedAgeSeconds()).isZero();
   }
 
   @Test
