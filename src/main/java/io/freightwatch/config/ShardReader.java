@@ -17,7 +17,8 @@ final class ShardReader {
   static final String ORDINAL = "ordinal";
   static final String HOSTNAME_VARIABLE = "HOSTNAME";
   private static final int MAX_COUNT = 1000;
-  private static final Pattern TRAILING_NUMBER = Pattern.compile("(\\d{1,9})$");
+  // A StatefulSet names its pods <name>-<ordinal>.
+  private static final Pattern TRAILING_NUMBER = Pattern.compile("-(\\d+)$");
 
   private final Map<String, String> environment;
   private final boolean resolveOrdinal;
@@ -100,12 +101,20 @@ final class ShardReader {
     String hostname = hostname();
     Matcher number = TRAILING_NUMBER.matcher(hostname);
     if (!number.find()) {
-      node.problem("got ordinal, but the host name in " + HOSTNAME_VARIABLE + " is \"" + hostname
-          + "\", which does not end in a number; run the agent in a StatefulSet (pod"
-          + " freightwatch-2 is shard 2) or set index to a number");
+      String shown = environment.containsKey(HOSTNAME_VARIABLE)
+          ? "is \"" + hostname + "\", which does not end in -<number>"
+          : "is not set";
+      node.problem("got ordinal, but " + HOSTNAME_VARIABLE + " " + shown + "; run the agent in a"
+          + " StatefulSet (pod freightwatch-2 is shard 2) or set index to a number");
       return Optional.empty();
     }
-    return Optional.of(Integer.parseInt(number.group(1)));
+    try {
+      return Optional.of(Integer.parseInt(number.group(1)));
+    } catch (NumberFormatException tooLarge) {
+      node.problem("got ordinal, but the number at the end of " + HOSTNAME_VARIABLE + " \""
+          + hostname + "\" is too large for a shard index; set index to a number");
+      return Optional.empty();
+    }
   }
 
   private static boolean isOrdinal(YamlNode node) {

@@ -126,8 +126,24 @@ class ShardTest {
     assertThatThrownBy(() -> load("shard: {index: ordinal, count: 3}",
         Map.of("HOSTNAME", "freightwatch-abc")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("shard.yaml:3: agent.shard.index: got ordinal, but the host name in"
-            + " HOSTNAME is \"freightwatch-abc\", which does not end in a number");
+        .hasMessageContaining("shard.yaml:3: agent.shard.index: got ordinal, but HOSTNAME is"
+            + " \"freightwatch-abc\", which does not end in -<number>");
+  }
+
+  @Test
+  void rejectsUnsetOrOversizedHostnameOrdinal() {
+    assertThatThrownBy(() -> load("shard: {index: ordinal, count: 3}", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("got ordinal, but HOSTNAME is not set");
+    // Only the last nine digits were read before, which made this pod shard 2.
+    assertThatThrownBy(() -> load("shard: {index: ordinal, count: 3}",
+        Map.of("HOSTNAME", "freightwatch-10000000002")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is too large for a shard index");
+    assertThatThrownBy(() -> load("shard: {index: ordinal, count: 3}",
+        Map.of("HOSTNAME", "freightwatch-99999999999999999999")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is too large for a shard index");
   }
 
   @Test
