@@ -1,12 +1,12 @@
 package io.freightwatch.export;
 
 import io.freightwatch.store.SeriesStore;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -31,14 +31,27 @@ public final class MetricsEndpoint {
 
   /** Renders all metrics for a request with the given Accept header (may be null). */
   public Rendered render(String acceptHeader) {
-    ExpositionFormatWriter writer = formats.findWriter(acceptHeader);
     ByteArrayOutputStream out = new ByteArrayOutputStream(lastBodyBytes + lastBodyBytes / 8);
     try {
-      writer.write(out, registry.scrape());
+      write(acceptHeader, out);
     } catch (IOException e) {
       throw new UncheckedIOException("rendering metrics failed", e);
     }
     lastBodyBytes = out.size();
-    return new Rendered(out.toByteArray(), writer.getContentType());
+    return new Rendered(out.toByteArray(), contentType(acceptHeader));
+  }
+
+  /** Returns the Content-Type that {@link #write} uses for the given Accept header. */
+  public String contentType(String acceptHeader) {
+    return formats.findWriter(acceptHeader).getContentType();
+  }
+
+  /**
+   * Writes all metrics for a request with the given Accept header to {@code out}, so that a
+   * caller can send the body in pieces instead of holding all of it. With hundreds of tenants the
+   * body is several megabytes, and holding it twice grew the heap at every scrape.
+   */
+  public void write(String acceptHeader, OutputStream out) throws IOException {
+    formats.findWriter(acceptHeader).write(out, registry.scrape());
   }
 }

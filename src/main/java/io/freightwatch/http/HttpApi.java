@@ -15,10 +15,11 @@ import io.freightwatch.slo.SloStatus;
 import io.freightwatch.store.LabelMatcher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -34,6 +35,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's HTTP routes: {@code /metrics}, {@code /healthz}, {@code /readyz}, {@code
@@ -45,6 +48,7 @@ import java.util.regex.PatternSyntaxException;
 public final class HttpApi {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final MetricsEndpoint metrics;
@@ -343,10 +347,20 @@ public final class HttpApi {
   }
 
   private void metrics(RoutingContext ctx) {
-    MetricsEndpoint.Rendered rendered = metrics.render(ctx.request().getHeader("Accept"));
-    ctx.response()
-        .putHeader("Content-Type", rendered.contentType())
-        .end(Buffer.buffer(rendered.body()));
+    String accept = ctx.request().getHeader("Accept");
+    HttpServerResponse response = ctx.response()
+        .putHeader("Content-Type", metrics.contentType(accept));
+    ChunkedBody body = new ChunkedBody(response);
+    try {
+      metrics.write(accept, body);
+    } catch (IOException | RuntimeException failure) {
+      // Part of the body may be sent already, so the status cannot change: the connection is
+      // reset, and the scraper sees a failed scrape rather than a cut-off body.
+      LOG.warn("metrics rendering failed; error={}", failure.toString());
+      response.reset();
+      return;
+    }
+    body.finish();
   }
 
   private void readiness(RoutingContext ctx) {
