@@ -51,7 +51,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         return ExecutionStatus.INVOKE_NEXT_IF_ANY;
       }
       // Logback would log nothing at all for a file it cannot read, such as a ConfigMap that is
-      // not mounted, so the agent keeps its own format and says why.
+      // not mounted, so the agent keeps its own format and prints the reason.
       System.err.println(FILE_PROPERTY + ": got \"" + file + "\"; no readable file, URL or class"
           + " path resource of that name. Logging in the built-in format; point the property at"
           + " a readable Logback XML file.");
