@@ -12,9 +12,8 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Custom queries against a tenant built from the Odoo 17 reference schema. */
 class CustomQuerySectionIT {
@@ -24,19 +23,8 @@ class CustomQuerySectionIT {
           + " FROM stock_picking p WHERE p.state = 'assigned' AND p.carrier_tracking_ref IS NULL"
           + " GROUP BY 1";
 
-  private static TenantScrapes scrapes;
-
-  @BeforeAll
-  static void start() {
-    scrapes = new TenantScrapes();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (scrapes != null) {
-      scrapes.close();
-    }
-  }
+  @RegisterExtension
+  static final TenantScrapes scrapes = new TenantScrapes();
 
   @Test
   void emitsLabelledGaugePerRow() throws Exception {

@@ -10,9 +10,8 @@ import java.sql.PreparedStatement;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The EDI section against edi_oca tables built from the Odoo 17 reference schema. */
 class EdiSectionIT {
@@ -23,19 +22,8 @@ class EdiSectionIT {
   private static final String RETAIL_ORDERS =
       "{backend=\"Retail partners\",exchange_type=\"orders_import\"}";
 
-  private static TenantScrapes scrapes;
-
-  @BeforeAll
-  static void start() {
-    scrapes = new TenantScrapes();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (scrapes != null) {
-      scrapes.close();
-    }
-  }
+  @RegisterExtension
+  static final TenantScrapes scrapes = new TenantScrapes();
 
   @Test
   void countersStartAtZeroAndCountNewOnly() throws Exception {

@@ -7,26 +7,14 @@ import io.freightwatch.store.Sample;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The mail section against mail_mail tables built from the Odoo 17 reference schema. */
 class MailSectionIT {
 
-  private static TenantScrapes scrapes;
-
-  @BeforeAll
-  static void start() {
-    scrapes = new TenantScrapes();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (scrapes != null) {
-      scrapes.close();
-    }
-  }
+  @RegisterExtension
+  static final TenantScrapes scrapes = new TenantScrapes();
 
   @Test
   void countsMailsPerStateWithZeros() throws Exception {

@@ -12,9 +12,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The modules, schema probes and reference rows a tenant's collector caches: read again after the
@@ -25,19 +24,8 @@ class OdooSchemaRefreshIT {
   private static final Duration JUST_BEFORE_REFRESH =
       OdooQueueCollector.SCHEMA_REFRESH.minusSeconds(1);
 
-  private static TenantScrapes scrapes;
-
-  @BeforeAll
-  static void start() {
-    scrapes = new TenantScrapes();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (scrapes != null) {
-      scrapes.close();
-    }
-  }
+  @RegisterExtension
+  static final TenantScrapes scrapes = new TenantScrapes();
 
   @Test
   void operationTypesRereadAfterRefresh() throws Exception {

@@ -10,9 +10,8 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The picking section against stock tables built from the Odoo 17 reference schema: warehouse WH
@@ -20,19 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class PickingSectionIT {
 
-  private static TenantScrapes scrapes;
-
-  @BeforeAll
-  static void start() {
-    scrapes = new TenantScrapes();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (scrapes != null) {
-      scrapes.close();
-    }
-  }
+  @RegisterExtension
+  static final TenantScrapes scrapes = new TenantScrapes();
 
   @Test
   void countsOpenPickingsPerTypeAndState() throws Exception {

@@ -15,22 +15,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Scrapes test tenants the way the agent does, with every section registered for an Odoo target,
- * and picks values out of the samples. One instance per test class; {@link #close()} drops the
- * databases it created.
+ * and picks values out of the samples. A test class registers one as a static extension field:
+ * it connects before the class's tests (or skips them without a server) and drops the databases
+ * it created after them.
  */
-final class TenantScrapes implements AutoCloseable {
+final class TenantScrapes implements BeforeAllCallback, AfterAllCallback {
 
   static final Labels ACME = Labels.of("tenant", "acme", "cluster", "test-cluster");
 
-  final TestPostgres server;
-  private final ScrapeHarness harness = new ScrapeHarness(Duration.ofSeconds(10));
-  private final PgSessions sessions = new PgSessions(2);
+  TestPostgres server;
+  private ScrapeHarness harness;
+  private PgSessions sessions;
 
-  TenantScrapes() {
-    this.server = TestPostgres.connectOrSkip();
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    server = TestPostgres.connectOrSkip();
+    harness = new ScrapeHarness(Duration.ofSeconds(10));
+    sessions = new PgSessions(2);
   }
 
   /** Returns a collector for tenant acme in {@code database}, with {@code signals}. */
@@ -92,7 +99,10 @@ final class TenantScrapes implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (server == null) {
+      return;
+    }
     sessions.close();
     harness.close();
     server.close();

@@ -7,26 +7,14 @@ import io.freightwatch.config.OdooSignals.CustomQuery;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Statements one tenant scrape sends, counted on the connection the sections share. */
 class TenantStatementsIT {
 
-  private static TenantScrapes scrapes;
-
-  @BeforeAll
-  static void start() {
-    scrapes = new TenantScrapes();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (scrapes != null) {
-      scrapes.close();
-    }
-  }
+  @RegisterExtension
+  static final TenantScrapes scrapes = new TenantScrapes();
 
   @Test
   void steadyScrapeSendsFewStatements() throws Exception {
