@@ -18,8 +18,6 @@ public final class MetricsEndpoint {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final ExpositionFormats formats = ExpositionFormats.init();
-  /** Size of the previous body, so the next one usually fits without growing the buffer. */
-  private volatile int lastBodyBytes = 64 * 1024;
 
   public MetricsEndpoint(SeriesStore store) {
     registry.register(new StoreMetrics(store));
@@ -29,15 +27,17 @@ public final class MetricsEndpoint {
   /** A rendered scrape: the body and its Content-Type. */
   public record Rendered(byte[] body, String contentType) {}
 
-  /** Renders all metrics for a request with the given Accept header (may be null). */
+  /**
+   * Renders all metrics for a request with the given Accept header (may be null) into one array,
+   * for callers that need the whole body at once. The HTTP route streams it with {@link #write}.
+   */
   public Rendered render(String acceptHeader) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(lastBodyBytes + lastBodyBytes / 8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       write(acceptHeader, out);
     } catch (IOException e) {
       throw new UncheckedIOException("rendering metrics failed", e);
     }
-    lastBodyBytes = out.size();
     return new Rendered(out.toByteArray(), contentType(acceptHeader));
   }
 
