@@ -13,7 +13,9 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,6 +33,10 @@ public final class ScrapeHarness implements AutoCloseable {
   private final WorkerExecutor workers;
   private final ScrapeContext context;
   private final Context eventLoop;
+  // Open except while a call runs on the event loop. Blocking tasks submitted during the call wait
+  // for it, so a fast task cannot finish before the call returns and make its future look
+  // complete on return, as if the I/O had run on the event loop.
+  private volatile CountDownLatch callRunning = new CountDownLatch(0);
 
   public ScrapeHarness(Duration scrapeTimeout) {
     VertxOptions options =
@@ -41,7 +47,8 @@ public final class ScrapeHarness implements AutoCloseable {
             .setBlockedThreadCheckInterval(100);
     this.vertx = Vertx.vertx(options);
     this.workers = vertx.createSharedWorkerExecutor("fw-test-jdbc", 8, 60, TimeUnit.SECONDS);
-    this.context = new ScrapeContext(vertx, workers, Clock.systemUTC(), scrapeTimeout);
+    this.context = new ScrapeContext(vertx, new AfterCallExecutor(), Clock.systemUTC(),
+        scrapeTimeout);
     this.eventLoop = vertx.getOrCreateContext();
   }
 
@@ -74,8 +81,15 @@ public final class ScrapeHarness implements AutoCloseable {
     CompletableFuture<Boolean> completeOnReturn = new CompletableFuture<>();
     eventLoop.runOnContext(
         ignored -> {
-          Future<T> future = call.get();
-          completeOnReturn.complete(future.isComplete());
+          CountDownLatch running = new CountDownLatch(1);
+          callRunning = running;
+          Future<T> future;
+          try {
+            future = call.get();
+            completeOnReturn.complete(future.isComplete());
+          } finally {
+            running.countDown();
+          }
           future.onComplete(
               outcome -> {
                 if (!Context.isOnEventLoopThread()) {
@@ -118,6 +132,28 @@ public final class ScrapeHarness implements AutoCloseable {
   public void close() throws Exception {
     workers.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** The harness's worker pool, whose tasks start only once the current call has returned. */
+  private final class AfterCallExecutor implements WorkerExecutor {
+
+    @Override
+    public <T> Future<T> executeBlocking(Callable<T> task, boolean ordered) {
+      CountDownLatch running = callRunning;
+      return workers.executeBlocking(
+          () -> {
+            if (!running.await(10, TimeUnit.SECONDS)) {
+              throw new IllegalStateException("the call on the event loop did not return in 10 s");
+            }
+            return task.call();
+          },
+          ordered);
+    }
+
+    @Override
+    public Future<Void> close() {
+      return workers.close();
+    }
   }
 
   /** A scrape that completed with a failure; the cause is the collector's exception. */
