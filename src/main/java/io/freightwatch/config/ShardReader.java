@@ -101,10 +101,10 @@ final class ShardReader {
     String hostname = hostname();
     Matcher number = TRAILING_NUMBER.matcher(hostname);
     if (!number.find()) {
-      String shown = environment.containsKey(HOSTNAME_VARIABLE)
+      String reason = environment.containsKey(HOSTNAME_VARIABLE)
           ? "is \"" + hostname + "\", which does not end in -<number>"
           : "is not set";
-      node.problem("got ordinal, but " + HOSTNAME_VARIABLE + " " + shown + "; run the agent in a"
+      node.problem("got ordinal, but " + HOSTNAME_VARIABLE + " " + reason + "; run the agent in a"
           + " StatefulSet (pod freightwatch-2 is shard 2) or set index to a number");
       return Optional.empty();
     }

@@ -355,7 +355,7 @@ public final class HttpApi {
       metrics.write(accept, body);
     } catch (IOException | RuntimeException failure) {
       // Part of the body may be sent already, so the status cannot change: the connection is
-      // reset, and the scraper sees a failed scrape rather than a cut-off body.
+      // reset, and the scraper gets a failed scrape rather than a cut-off body.
       LOG.warn("metrics rendering failed; error={}", failure.toString());
       response.reset();
       return;

@@ -134,8 +134,8 @@ public final class ScaleBench {
     Path log = dir.resolve("agent-" + count + ".log");
     ProcessBuilder builder = new ProcessBuilder(agentCommand(config)).redirectErrorStream(true)
         .redirectOutput(log.toFile());
-    // Two malloc arenas, as agent/Containerfile sets, unless the caller's environment says
-    // otherwise.
+    // Two malloc arenas, as agent/Containerfile sets, unless the caller's environment sets
+    // another value.
     builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
     Process agent = builder.start();
     try (Connection admin = postgres.connectPrimary("postgres", "scale-bench");

@@ -83,8 +83,8 @@ public final class SideBySide {
           Path.of(System.getProperty("user.dir")).resolve("alert-rules"), "http://127.0.0.1:9/"));
       Files.writeString(config, Files.readString(config).replace("agent:\n",
           "agent:\n  max_database_connections: " + connectionCap + "\n"));
-      // Two malloc arenas, as agent/Containerfile sets, unless the caller's environment says
-      // otherwise.
+      // Two malloc arenas, as agent/Containerfile sets, unless the caller's environment sets
+      // another value.
       Process agent = start("agent", agentCommand(config),
           Map.of("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2")));
       Process pgExporter = start("postgres_exporter", List.of(

@@ -25,8 +25,8 @@ class LogConfiguratorTest {
   }
 
   @Test
-  void stepsAsideForAnXmlConfigurationOnTheClassPath() {
-    // The test class path holds logback-test.xml, which must win over the built-in set-up.
+  void defersToXmlOnClassPath() {
+    // The test class path contains logback-test.xml, which must win over the built-in set-up.
     LogConfigurator configurator = new LogConfigurator();
     LoggerContext context = new LoggerContext();
     configurator.setContext(context);

@@ -123,7 +123,7 @@ final class CronSection implements TenantSection {
   private void detectSchema(Connection connection, String tenant) throws SQLException {
     Set<String> cronColumns = readableColumns(connection, "ir_cron");
     if (!cronColumns.contains("nextcall")) {
-      // Checked once per schema refresh, so this logs at most once per refresh interval.
+      // Checked only when the collector reads the schema, not at every scrape.
       LOG.warn("ir_cron has no nextcall column, cron signals off; tenant={}", tenant);
       sql = "";
       return;

@@ -32,8 +32,8 @@ import java.util.TreeSet;
  * a module is installed or upgraded or the configuration changes. They are read at the first
  * scrape and again once {@link #SCHEMA_REFRESH} has passed since the last read. They are also read
  * again when a statement fails with SQLSTATE 42P01 (undefined table) or 42703 (undefined column),
- * which is how a dropped table or column shows: a scrape that used the cached schema then reads
- * the schema and every section once more, and a scrape that had just read it fails and leaves the
+ * which is how a dropped table or column shows. A scrape that used the cached schema then reads
+ * the schema and every section once more. A scrape that had just read it fails and leaves the
  * next scrape to read it again. So an installed module shows within one refresh interval, an
  * uninstalled module whose tables a section reads shows at the scrape that misses them, and a
  * steady scrape sends only the sections' data queries.

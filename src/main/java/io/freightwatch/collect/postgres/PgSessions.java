@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * reuse by the same target and database, checked with {@link Connection#isValid} before use, and
  * closed after the idle timeout or after any error. When the cap is reached and another database
  * needs a connection, the idle connection released last is closed to free its permit. Targets are
- * scraped in a fixed cycle, so the database used last is the one needed again last: with more
- * databases than the cap, most idle connections are reused every cycle, where closing the least
- * recently used one would reconnect to every database. When no connection is idle, the
+ * scraped in a fixed cycle, so the database used last is the one needed again last. With more
+ * databases than the cap, most idle connections are then reused every cycle. Closing the least
+ * recently used one instead would reconnect to every database. When no connection is idle, the
  * caller waits for a permit up to its own deadline. So many tenant databases never hold more
  * connections than the cap.
  *
