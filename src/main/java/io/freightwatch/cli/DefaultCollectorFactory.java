@@ -123,8 +123,7 @@ public final class DefaultCollectorFactory implements CollectorFactory {
       return Future.succeededFuture();
     }
     Promise<Void> shutdown = Promise.promise();
-    redisResources.shutdown(0, 2, TimeUnit.SECONDS)
-        .addListener(done -> shutdown.complete());
+    RedisCollector.shutdown(redisResources).thenRun(shutdown::complete);
     return shutdown.future();
   }
 

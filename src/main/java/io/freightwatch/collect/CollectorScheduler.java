@@ -5,6 +5,7 @@ import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import io.freightwatch.store.SeriesStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,18 +199,30 @@ public final class CollectorScheduler {
       } catch (RuntimeException e) {
         scrape = Future.failedFuture(e);
       }
-      scrape.onComplete(done -> busy = false);
-      scrape
-          .timeout(context.timeout().toMillis(), TimeUnit.MILLISECONDS)
-          .onComplete(result -> {
-            double seconds = (System.nanoTime() - startNanos) / 1e9;
-            if (result.succeeded()) {
-              succeeded(result.result(), seconds);
-            } else {
-              failed(result.cause(), seconds);
-            }
-            afterScrape.run();
-          });
+      // An event-loop timer rather than Future.timeout, which schedules on Netty's global executor
+      // and so starts that executor's thread again at nearly every scrape.
+      long timeoutMillis = context.timeout().toMillis();
+      Promise<List<Sample>> outcome = Promise.promise();
+      long deadline = vertx.setTimer(timeoutMillis, id -> outcome.tryFail(
+          new TimeoutException("no result within the scrape timeout of " + timeoutMillis + " ms")));
+      scrape.onComplete(done -> {
+        busy = false;
+        vertx.cancelTimer(deadline);
+        if (done.succeeded()) {
+          outcome.tryComplete(done.result());
+        } else {
+          outcome.tryFail(done.cause());
+        }
+      });
+      outcome.future().onComplete(result -> {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        if (result.succeeded()) {
+          succeeded(result.result(), seconds);
+        } else {
+          failed(result.cause(), seconds);
+        }
+        afterScrape.run();
+      });
     }
 
     private void succeeded(List<Sample> samples, double seconds) {
@@ -268,8 +281,7 @@ public final class CollectorScheduler {
   }
 
   private static String describe(Throwable cause) {
-    if (cause instanceof io.vertx.core.impl.NoStackTraceTimeoutException
-        || cause instanceof java.util.concurrent.TimeoutException) {
+    if (cause instanceof TimeoutException) {
       return "timed out: " + cause.getMessage();
     }
     String message = cause.getMessage();

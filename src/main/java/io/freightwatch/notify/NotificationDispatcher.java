@@ -44,6 +44,13 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationDispatcher.class);
   private static final String STORE_OWNER = "notify";
   private static final Duration TICK = Duration.ofSeconds(1);
+
+  /**
+   * Longest time between two writes of the delivery metrics when nothing was routed, flushed or
+   * attempted. Such changes write them at the next tick; otherwise only the oldest queued age
+   * moves, and writing it every second cost more than the rest of an idle tick.
+   */
+  static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
   private static final int RECENT_DELIVERIES = 50;
 
   private final Vertx vertx;
@@ -64,6 +71,7 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
   private long muted;
   private long tickTimer = -1;
   private Instant metricsWrittenAt = Instant.MIN;
+  private boolean metricsChanged = true;
   private boolean stopped;
 
   /**
@@ -150,9 +158,12 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
     if (stopped) {
       return;
     }
-    flush(clock.instant());
+    Instant now = clock.instant();
+    flush(now);
     lanes.values().forEach(DeliveryLane::pump);
-    writeMetrics();
+    if (metricsChanged || !now.isBefore(metricsWrittenAt.plus(METRICS_REFRESH))) {
+      writeMetrics();
+    }
   }
 
   /** Number of notifications waiting for {@code receiver}. */
@@ -191,6 +202,7 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
 
   @Override
   public void givenUp(DeliveryLane lane, Notification notification, String reason) {
+    metricsChanged = true;
     String receiver = lane.config().name();
     givenUp.merge(receiver, 1L, Long::sum);
     boolean aboutFailure =
@@ -208,6 +220,7 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
   @Override
   public void attempted(DeliveryLane lane, Notification notification,
       DeliveryRecord.Outcome outcome, int attempt, String reason) {
+    metricsChanged = true;
     deliveryLog.add(clock.instant(), lane.config().name(), notification, outcome, attempt, reason);
   }
 
@@ -248,6 +261,7 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
 
   /** Puts {@code alert} into the group of every route that takes it. */
   private void route(Alert alert, Optional<String> excludedReceiver, Instant now) {
+    metricsChanged = true;
     List<AlertGroups.GroupSpec> specs = specs(alert, excludedReceiver);
     if (specs.isEmpty()) {
       unrouted++;
@@ -319,6 +333,7 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
 
   private void flush(Instant now) {
     for (AlertGroups.Flush flush : groups.due(now)) {
+      metricsChanged = true;
       AlertGroups.GroupSpec spec = flush.spec();
       if (!spec.muteTimeIntervals().isEmpty()
           && mutes.isMuted(spec.muteTimeIntervals(), spec.groupLabels(), now)) {
@@ -465,6 +480,7 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
       return;
     }
     metricsWrittenAt = now;
+    metricsChanged = false;
     List<Sample> samples = new ArrayList<>();
     for (DeliveryLane lane : lanes.values()) {
       Labels labels = Labels.of("receiver", lane.config().name(), "type", lane.config().type());

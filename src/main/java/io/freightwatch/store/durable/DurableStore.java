@@ -11,7 +11,10 @@ import org.h2.mvstore.MVStoreException;
  * The agent's durable state in one H2 MVStore file ({@code freightwatch.mv}) in the data
  * directory: the notification outbox, SLO history and anything else that must survive a restart.
  * Each user opens its own named map. Data is safe against a process crash once {@link #commit()}
- * has returned; MVStore also commits on its own about once a second.
+ * has returned. MVStore's background writer commits what is left and compacts the file. It wakes
+ * every 10 seconds, a third of its commit delay: the agent commits on its own (the outbox at every
+ * change, the rest every 10 seconds), and MVStore's default delay woke the thread three times a
+ * second.
  *
  * <p>The file is locked while open, so a second agent pointed at the same directory fails to
  * start instead of corrupting it. {@link #commit()} writes to disk: call it from a worker thread,
@@ -21,6 +24,9 @@ public final class DurableStore implements AutoCloseable {
 
   /** File name inside the data directory. */
   public static final String FILE_NAME = "freightwatch.mv";
+
+  /** Delay of MVStore's background commit; its thread wakes every third of it. */
+  static final int AUTO_COMMIT_DELAY_MILLIS = 30_000;
 
   private final MVStore store;
   private final Path file;
@@ -49,6 +55,7 @@ public final class DurableStore implements AutoCloseable {
           .fileName(file.toString())
           .compress()
           .open();
+      store.setAutoCommitDelay(AUTO_COMMIT_DELAY_MILLIS);
       return new DurableStore(store, file);
     } catch (MVStoreException e) {
       throw new IllegalStateException("cannot open " + file + " (" + e.getMessage() + "); another"

@@ -49,7 +49,7 @@ class RedisCollectorIT {
       harness.close();
     }
     if (resources != null) {
-      resources.shutdown().get();
+      RedisCollector.shutdown(resources).get();
     }
   }
 

@@ -48,7 +48,7 @@ class RedisPackIT {
       harness.close();
     }
     if (resources != null) {
-      resources.shutdown().get();
+      RedisCollector.shutdown(resources).get();
     }
   }
 
