@@ -104,7 +104,7 @@ final class HistogramFamily implements StoreMetrics.Family {
   }
 
   /**
-   * Builds one data point from cumulative bucket counts, as the store holds them.
+   * Builds one data point from cumulative bucket counts, as the store contains them.
    *
    * @param upperBounds ascending, ending with {@link Double#POSITIVE_INFINITY}
    * @param cumulativeCounts observations at or below each bound; a count lower than the one before

@@ -35,7 +35,7 @@ public final class StoreMetrics implements MultiCollector {
   private static final Logger LOG = LoggerFactory.getLogger(StoreMetrics.class);
 
   private final SeriesStore store;
-  /** Family names already logged for mixing types, so each is logged once. */
+  /** Names of the families already logged for mixing types, so that each is logged once. */
   private final Set<String> mixedTypesLogged = new HashSet<>();
   /** Family names already logged for a malformed histogram or summary series. */
   private final Set<String> malformedLogged = new HashSet<>();
@@ -143,7 +143,7 @@ public final class StoreMetrics implements MultiCollector {
 
   /**
    * Converts stored label sets to the client's, reusing those of the previous families. A series'
-   * labels are looked up by identity, which is cheap and holds while the series lives. Data point
+   * labels are looked up by identity, which is cheap and stays valid while the series lives. Data point
    * labels of histograms and summaries are derived label sets and are looked up by equality.
    */
   static final class LabelConverter {

@@ -136,7 +136,7 @@ final class SummaryFamily implements StoreMetrics.Family {
     return Optional.of(builder.build());
   }
 
-  /** Parses a {@code quantile} label; empty when it is missing or not a number in [0, 1]. */
+  /** Parses a {@code quantile} label, or returns empty when it is missing or not in [0, 1]. */
   static Optional<Double> parseQuantile(String label) {
     try {
       double quantile = Double.parseDouble(label);
