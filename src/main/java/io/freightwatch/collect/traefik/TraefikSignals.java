@@ -28,10 +28,9 @@ import org.slf4j.LoggerFactory;
  * reported as 0. So no rate, ratio or quantile is emitted before the second successful scrape, and
  * a subject without requests in the window has no error ratio or latency quantiles. The latency
  * summaries' {@code _count} and {@code _sum} and the router counters start at 0 on the first
- * scrape instead. A family the target does not expose (router
- * metrics without {@code addRoutersLabels}, backend health without health checks, reload failures
- * on v3) gives no series, and backend health reports {@value #BACKEND_HEALTH_EXPOSED} 0 instead of
- * "all up" or "all down".
+ * scrape instead. A family the target does not expose (router metrics without {@code
+ * addRoutersLabels}, backend health without health checks, reload failures on v3) gives no series,
+ * and backend health reports {@value #BACKEND_HEALTH_EXPOSED} 0 instead of "all up" or "all down".
  *
  * <p>Service series keep their labels from the service rules of the target; entry point and router
  * series carry {@code entrypoint} or {@code router}. Not thread-safe: one instance belongs to one
@@ -82,6 +81,8 @@ public final class TraefikSignals {
   /** Requests and server errors per router since the agent started, from the increases. */
   private final Map<String, double[]> routerCalls = new TreeMap<>();
 
+  // NOTE: subjects that leave Traefik keep their entry until the agent restarts, as in routerCalls.
+  // Many renamed services grow this map, and dropping long-absent subjects would bound it.
   /** Latency summary counts and sums per subject since the agent started. */
   private final Map<Subject, LatencyTotals> latencyTotals = new HashMap<>();
 
