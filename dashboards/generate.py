@@ -19,11 +19,15 @@ CATALOGUE = HERE.parent / "src/main/resources/io/freightwatch/signals.tsv"
 
 
 def catalogued():
-    """Return the metric names of the signal catalogue."""
+    """Return the metric names of the signal catalogue, with the series names of its histograms
+    (_bucket, _sum, _count) and summaries (_sum, _count)."""
+    suffixes = {"histogram": ("_bucket", "_sum", "_count"), "summary": ("_sum", "_count")}
     names = set()
     for line in CATALOGUE.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            names.add(line.split("\t", 1)[0])
+            name, kind = line.split("\t")[:2]
+            names.add(name)
+            names.update(name + suffix for suffix in suffixes.get(kind, ()))
     return names
 
 
@@ -277,6 +281,21 @@ ODOO_QUEUES = [
              + zero_per_channel(ODOO) + zero_per_tenant(ODOO), "{{tenant}} {{channel}}")],
           "Time since the oldest running job started, 0 when none runs; a job that runs far"
           " longer than usual may have lost its worker."),
+    panel("Time from creation to done (p90)", "timeseries", "s",
+          [q('histogram_quantile(0.9, sum by (le, tenant, channel)'
+             ' (rate(freightwatch_odoo_queue_job_completion_seconds_bucket{%s}[5m])))' % ODOO,
+             "{{tenant}} {{channel}}")],
+          "90th percentile, over 5 minutes, of the time from a job's creation to done; empty"
+          " while no job of the channel was done in that span."),
+    panel("Wait and run time (p90)", "timeseries", "s",
+          [q('histogram_quantile(0.9, sum by (le, channel)'
+             ' (rate(freightwatch_odoo_queue_job_wait_seconds_bucket{%s}[5m])))' % ODOO,
+             "{{channel}} wait"),
+           q('histogram_quantile(0.9, sum by (le, channel)'
+             ' (rate(freightwatch_odoo_queue_job_run_seconds_bucket{%s}[5m])))' % ODOO,
+             "{{channel}} run")],
+          "90th percentile, over 5 minutes, of the wait from enqueued to started and of the run"
+          " from started to done of the jobs done."),
     row("Failures"),
     panel("Job failures per minute", "timeseries", "none",
           [q('sum by (tenant, channel)'

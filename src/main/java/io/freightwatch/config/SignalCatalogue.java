@@ -45,8 +45,9 @@ public final class SignalCatalogue {
   /**
    * One metric family.
    *
-   * @param name metric name, counters with their {@code _total} suffix
-   * @param type {@code gauge} or {@code counter}
+   * @param name metric name, counters with their {@code _total} suffix; the family name, without
+   *     {@code _bucket}, {@code _sum} or {@code _count}, for histograms and summaries
+   * @param type {@code gauge}, {@code counter}, {@code histogram} or {@code summary}
    * @param labels label names the family can carry
    * @param help one-line description
    */
@@ -62,14 +63,33 @@ public final class SignalCatalogue {
   }
 
   /**
-   * Returns true when {@code name} is a known or planned signal, a custom query's gauge (under
-   * {@link OdooSignals.CustomQuery#METRIC_PREFIX}), or a signal outside the agent's prefix.
+   * Returns true when {@code name} is a known or planned signal, a series of a known histogram
+   * ({@code _bucket}, {@code _sum}, {@code _count}) or summary ({@code _sum}, {@code _count}), a
+   * custom query's gauge (under {@link OdooSignals.CustomQuery#METRIC_PREFIX}), or a signal
+   * outside the agent's prefix.
    */
   public boolean isKnown(String name) {
     return !name.startsWith(PREFIX)
         || name.startsWith(OdooSignals.CustomQuery.METRIC_PREFIX)
         || entries.containsKey(name)
-        || planned.containsKey(name);
+        || planned.containsKey(name)
+        || isDistributionSeries(name);
+  }
+
+  private boolean isDistributionSeries(String name) {
+    int suffix = name.lastIndexOf('_');
+    if (suffix < 0) {
+      return false;
+    }
+    Entry family = entries.get(name.substring(0, suffix));
+    if (family == null) {
+      return false;
+    }
+    return switch (name.substring(suffix)) {
+      case "_bucket" -> family.type().equals("histogram");
+      case "_sum", "_count" -> family.type().equals("histogram") || family.type().equals("summary");
+      default -> false;
+    };
   }
 
   /** Returns the known signal whose name is closest to {@code name}, for suggestions. */

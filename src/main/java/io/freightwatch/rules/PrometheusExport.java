@@ -6,6 +6,7 @@ import io.freightwatch.config.RuleSpec;
 import io.freightwatch.config.SloSpec;
 import io.freightwatch.config.SummaryTemplate;
 import io.freightwatch.store.LabelMatcher;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -213,8 +214,7 @@ public final class PrometheusExport {
     String range = "[" + Durations.format(window) + "]";
     if (sli instanceof SloSpec.EventRatio ratio) {
       List<LabelMatcher> goodMatchers = new ArrayList<>(ratio.good().matchers());
-      ratio.goodLe().ifPresent(le -> goodMatchers.add(LabelMatcher.equal("le",
-          SummaryTemplate.formatNumber(le))));
+      ratio.goodLe().ifPresent(le -> goodMatchers.add(leMatcher(le)));
       String counted = "sum(increase(" + selector(ratio.good().signal(), goodMatchers) + range
           + "))";
       String total = "sum(increase(" + selector(ratio.total().signal(), ratio.total().matchers())
@@ -259,6 +259,19 @@ public final class PrometheusExport {
       List<LabelMatcher> extra) {
     return new RuleCondition.Selector(selector.signal(), join(selector.matchers(), extra),
         selector.function(), selector.window());
+  }
+
+  /**
+   * Returns a matcher for the bucket with upper bound {@code bound}. The Prometheus Java client
+   * writes a whole-number bound as {@code le="300.0"} and some exporters write {@code le="300"},
+   * so a whole-number bound matches both spellings. The agent itself compares bounds as numbers.
+   */
+  static LabelMatcher leMatcher(double bound) {
+    String plain = BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
+    if (bound != Math.rint(bound)) {
+      return LabelMatcher.equal("le", plain);
+    }
+    return new LabelMatcher("le", LabelMatcher.Operator.REGEX, plain + "|" + plain + "\\.0", null);
   }
 
   private static RuleCondition withThreshold(RuleCondition condition, double threshold) {

@@ -43,6 +43,11 @@ public final class Series {
     return type;
   }
 
+  /** Name of the metric family this series is exported in; see {@link MetricType#familyName}. */
+  public String familyName() {
+    return type.familyName(key.name());
+  }
+
   public String help() {
     return help;
   }

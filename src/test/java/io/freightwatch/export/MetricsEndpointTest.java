@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import io.freightwatch.store.SeriesStore;
+import io.freightwatch.testing.Promtool;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -66,5 +69,43 @@ class MetricsEndpointTest {
             "freightwatch_notifications_total{outcome=\"delivered\",receiver=\"pagerduty\"}"
                 + " 7.0\n")
         .endsWith("# EOF\n");
+  }
+
+  @Test
+  void histogramsAndSummariesPassPromtool() throws Exception {
+    Path promtool = Promtool.require();
+    SeriesStore store = new SeriesStore(Duration.ofMinutes(10));
+    Labels root = Labels.of("tenant", "acme", "channel", "root");
+    Labels web = Labels.of("service", "odoo-acme-web@kubernetes");
+    String job = "freightwatch_odoo_queue_job_run_seconds";
+    String latency = "freightwatch_traefik_service_latency_seconds";
+    store.applyScrape("a", List.of(
+        Sample.histogram(job + "_bucket", "Run time.", 1, root.with("le", "1.0")),
+        Sample.histogram(job + "_bucket", "Run time.", 3, root.with("le", "+Inf")),
+        Sample.histogram(job + "_sum", "Run time.", 40.5, root),
+        Sample.histogram(job + "_count", "Run time.", 3, root),
+        Sample.summary(latency, "Latency.", 0.2, web.with("quantile", "0.95")),
+        Sample.summary(latency, "Latency.", 0.7, web.with("quantile", "0.99")),
+        Sample.summary(latency + "_count", "Latency.", 88, web),
+        Sample.summary(latency + "_sum", "Latency.", 12.25, web),
+        Sample.counter("freightwatch_notifications_total", "Notifications.", 7,
+            Labels.of("receiver", "ops"))),
+        Instant.parse("2026-05-04T10:00:00Z"));
+
+    // promtool check metrics reads the Prometheus text format only, not OpenMetrics.
+    byte[] body = new MetricsEndpoint(store).render(null).body();
+    Process process = new ProcessBuilder(promtool.toString(), "check", "metrics")
+        .redirectErrorStream(true)
+        .start();
+    try (OutputStream stdin = process.getOutputStream()) {
+      stdin.write(body);
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor()).as("promtool exit, output:%n%s", output).isZero();
+    assertThat(output).as("promtool problems").isEmpty();
+    assertThat(new String(body, StandardCharsets.UTF_8))
+        .contains("# TYPE " + job + " histogram\n")
+        .contains("# TYPE " + latency + " summary\n");
   }
 }

@@ -50,9 +50,11 @@ final class JobHistograms {
     target.observe(seconds);
   }
 
-  // NOTE: the store has gauges and _total counters only, so the parts are exported as gauges and
-  // /metrics shows three gauge families instead of one histogram; a histogram type in the store and
-  // the exporter would fix this.
+  /**
+   * Adds each channel's histogram as store series of type {@link
+   * io.freightwatch.store.MetricType#HISTOGRAM}: one cumulative {@code _bucket} per bound and
+   * {@code +Inf}, then {@code _sum} and {@code _count}. The +Inf bucket always equals the count.
+   */
   void addSamples(Labels tenantLabels, List<Sample> out) {
     current.forEach(
         (channel, histogram) -> {
@@ -61,10 +63,10 @@ final class JobHistograms {
           for (int i = 0; i <= BOUNDS.length; i++) {
             cumulative += histogram.buckets[i];
             String le = i < BOUNDS.length ? format(BOUNDS[i]) : "+Inf";
-            out.add(Sample.gauge(name + "_bucket", help, cumulative, labels.with("le", le)));
+            out.add(Sample.histogram(name + "_bucket", help, cumulative, labels.with("le", le)));
           }
-          out.add(Sample.gauge(name + "_sum", help, histogram.sum, labels));
-          out.add(Sample.gauge(name + "_count", help, histogram.count, labels));
+          out.add(Sample.histogram(name + "_sum", help, histogram.sum, labels));
+          out.add(Sample.histogram(name + "_count", help, histogram.count, labels));
         });
   }
 

@@ -31,12 +31,12 @@ final class QueueThroughput {
   private final DeferredCounters failures =
       new DeferredCounters(MAX_SERIES, overflow().with("exception", OTHER));
   private final DeferredCounters retriesExhausted = new DeferredCounters(MAX_SERIES, overflow());
-  private final JobHistograms wait =
-      new JobHistograms(WAIT, "Jobs done, by time from enqueued (or runnable) to started");
-  private final JobHistograms run =
-      new JobHistograms(RUN, "Jobs done, by time from started to done");
-  private final JobHistograms completion =
-      new JobHistograms(COMPLETION, "Jobs done, by time from creation to done");
+  private final JobHistograms wait = new JobHistograms(WAIT, "Seconds from enqueued (or"
+      + " runnable, when never enqueued) to started of the jobs done since the agent started");
+  private final JobHistograms run = new JobHistograms(RUN,
+      "Seconds from started to done of the jobs done since the agent started");
+  private final JobHistograms completion = new JobHistograms(COMPLETION,
+      "Seconds from creation to done of the jobs done since the agent started");
 
   /** Counts {@code jobs}, each of which reached done or failed since the previous scrape. */
   void record(List<FinishedJob> jobs) {

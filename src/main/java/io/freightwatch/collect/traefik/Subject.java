@@ -39,5 +39,9 @@ record Subject(Scope scope, String name) {
     String bucketsFamily() {
       return "traefik_" + label + "_request_duration_seconds_bucket";
     }
+
+    String durationSumFamily() {
+      return "traefik_" + label + "_request_duration_seconds_sum";
+    }
   }
 }

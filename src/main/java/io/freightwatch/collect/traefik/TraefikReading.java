@@ -18,6 +18,8 @@ import java.util.TreeMap;
  *     subject
  * @param durationBuckets every request duration bucket of entry points, routers and services that
  *     names its subject, websocket requests included
+ * @param durationSums every request duration sum ({@code _sum}) of entry points, routers and
+ *     services that names its subject, websocket requests included
  * @param openConnections open connections per entry point, empty when the scrape has neither the v3
  *     nor the v2 family
  * @param serversUp every {@code traefik_service_server_up} series, empty when the family is absent
@@ -28,6 +30,7 @@ record TraefikReading(
     OptionalDouble processStartTimeSeconds,
     List<RequestCounter> requests,
     List<BucketCounter> durationBuckets,
+    List<SumCounter> durationSums,
     Optional<Map<String, Double>> openConnections,
     Optional<List<ServerUp>> serversUp,
     List<Certificate> certificates,
@@ -51,6 +54,7 @@ record TraefikReading(
   TraefikReading {
     requests = List.copyOf(requests);
     durationBuckets = List.copyOf(durationBuckets);
+    durationSums = List.copyOf(durationSums);
     openConnections = openConnections.map(Map::copyOf);
     serversUp = serversUp.map(List::copyOf);
     certificates = List.copyOf(certificates);
@@ -60,14 +64,17 @@ record TraefikReading(
   static TraefikReading from(Exposition exposition) {
     List<RequestCounter> requests = new ArrayList<>();
     List<BucketCounter> buckets = new ArrayList<>();
+    List<SumCounter> sums = new ArrayList<>();
     for (Subject.Scope scope : Subject.Scope.values()) {
       requests.addAll(requests(exposition, scope));
       buckets.addAll(durationBuckets(exposition, scope));
+      sums.addAll(durationSums(exposition, scope));
     }
     return new TraefikReading(
         processStartTime(exposition),
         requests,
         buckets,
+        sums,
         openConnections(exposition),
         serversUp(exposition),
         certificates(exposition),
@@ -165,6 +172,19 @@ record TraefikReading(
       boolean isWebsocket = labels.get("protocol").equals("websocket");
       result.add(new BucketCounter(id, new Subject(scope, service), series, bound, isWebsocket,
           sample.value()));
+    }
+    return result;
+  }
+
+  private static List<SumCounter> durationSums(Exposition exposition, Subject.Scope scope) {
+    List<SumCounter> result = new ArrayList<>();
+    for (ParsedSample sample : exposition.samples(scope.durationSumFamily())) {
+      String name = sample.labels().get(scope.label());
+      if (!name.isEmpty()) {
+        boolean isWebsocket = sample.labels().get("protocol").equals("websocket");
+        result.add(new SumCounter(sample.id(), new Subject(scope, name), isWebsocket,
+            sample.value()));
+      }
     }
     return result;
   }
@@ -270,4 +290,7 @@ record TraefikReading(
       double upperBound,
       boolean isWebsocket,
       double value) {}
+
+  /** One request duration sum series, in seconds. */
+  record SumCounter(SeriesId id, Subject subject, boolean isWebsocket, double value) {}
 }

@@ -21,15 +21,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns successive scrapes of one Traefik target into the Traefik signals: request rate, requests
- * in the window, error ratio, share of each HTTP code class and latency quantiles per entry point,
+ * in the window, error ratio, share of each HTTP code class and a latency summary per entry point,
  * router and service; open connections per entry point; backend server health; TLS certificate
  * expiry; and configuration reloads. Counter increases follow {@link CounterIncreases}, and rates
  * and quantiles cover the target's window. A value that cannot be known is left out, never
- * reported as 0. So nothing is emitted before the second successful scrape, and a subject without
- * requests in the window has no error ratio or latency. A family the target does not expose (router
- * metrics without {@code addRoutersLabels}, backend health without health checks, reload failures
- * on v3) gives no series, and backend health reports {@value #BACKEND_HEALTH_EXPOSED} 0 instead of
- * "all up" or "all down".
+ * reported as 0. So no rate, ratio or quantile is emitted before the second successful scrape, and
+ * a subject without requests in the window has no error ratio or latency quantiles. The latency
+ * summaries' {@code _count} and {@code _sum} and the router counters start at 0 on the first
+ * scrape instead. A family the target does not expose (router metrics without {@code
+ * addRoutersLabels}, backend health without health checks, reload failures on v3) gives no series,
+ * and backend health reports {@value #BACKEND_HEALTH_EXPOSED} 0 instead of "all up" or "all down".
  *
  * <p>Service series keep their labels from the service rules of the target; entry point and router
  * series carry {@code entrypoint} or {@code router}. Not thread-safe: one instance belongs to one
@@ -66,6 +67,9 @@ public final class TraefikSignals {
   private static final Map<String, Double> QUANTILES =
       new TreeMap<>(Map.of("0.95", 0.95, "0.99", 0.99));
 
+  private static final String LATENCY_HELP = "Request duration, websocket requests excluded:"
+      + " quantiles over the window, and _count and _sum since the agent started.";
+
   private static final Logger LOG = LoggerFactory.getLogger(TraefikSignals.class);
 
   private final TraefikTarget target;
@@ -76,6 +80,11 @@ public final class TraefikSignals {
 
   /** Requests and server errors per router since the agent started, from the increases. */
   private final Map<String, double[]> routerCalls = new TreeMap<>();
+
+  // NOTE: subjects that leave Traefik keep their entry until the agent restarts, as in routerCalls.
+  // Many renamed services grow this map, and dropping long-absent subjects would bound it.
+  /** Latency summary counts and sums per subject since the agent started. */
+  private final Map<Subject, LatencyTotals> latencyTotals = new HashMap<>();
 
   private Instant previousScrapeAt = Instant.MIN;
 
@@ -106,17 +115,17 @@ public final class TraefikSignals {
           target.name(),
           reading.processStartTimeSeconds().getAsDouble());
     }
+    Map<Subject, CumulativeHistogram> latency = Map.of();
     if (!increases.isBaseline()) {
-      window.add(
-          previousScrapeAt,
-          scrapedAt,
-          requestIncreases(reading, increases),
-          latencyIncreases(reading, increases));
+      latency = latencyIncreases(reading, increases);
+      window.add(previousScrapeAt, scrapedAt, requestIncreases(reading, increases), latency);
     }
     previousScrapeAt = scrapedAt;
+    Map<Subject, LatencyTotals> presentTotals = addLatencyTotals(reading, increases, latency);
 
     List<Sample> samples = new ArrayList<>();
     window.totals(scrapedAt).ifPresent(totals -> addSubjectSignals(totals, samples));
+    addLatencyTotalSignals(presentTotals, samples);
     addRouterCounters(reading, increases, samples);
     reading.openConnections().ifPresent(byEntrypoint -> addOpenConnections(byEntrypoint, samples));
     addBackendHealth(reading, samples);
@@ -128,13 +137,19 @@ public final class TraefikSignals {
   }
 
   private static Map<SeriesId, Double> counterValues(TraefikReading reading) {
-    Map<SeriesId, Double> values =
-        new HashMap<>((reading.requests().size() + reading.durationBuckets().size()) * 4 / 3 + 1);
+    int size = reading.requests().size() + reading.durationBuckets().size()
+        + reading.durationSums().size();
+    Map<SeriesId, Double> values = new HashMap<>(size * 4 / 3 + 1);
     for (RequestCounter counter : reading.requests()) {
       values.put(counter.id(), counter.value());
     }
     for (BucketCounter bucket : reading.durationBuckets()) {
       values.put(bucket.id(), bucket.value());
+    }
+    for (TraefikReading.SumCounter sum : reading.durationSums()) {
+      if (!sum.isWebsocket()) {
+        values.put(sum.id(), sum.value());
+      }
     }
     return values;
   }
@@ -249,13 +264,57 @@ public final class TraefikSignals {
           OptionalDouble value = latency.quantile(q);
           if (value.isPresent()) {
             samples.add(
-                Sample.gauge(
+                Sample.summary(
                     signalName(scope, "latency_seconds"),
-                    "Request duration quantile over the window, websocket requests excluded.",
+                    LATENCY_HELP,
                     value.getAsDouble(),
                     labels.with("quantile", label)));
           }
         });
+  }
+
+  /**
+   * Adds this scrape's increases to the latency totals of each subject that the scrape has
+   * duration buckets for (websocket requests excluded), and returns the totals of those subjects.
+   * The count grows by the {@code +Inf} increase of the subject's merged buckets, so it counts the
+   * same requests as the quantiles. The sum grows by the increases of Traefik's {@code _sum}
+   * series and stays unknown for a subject without them.
+   */
+  private Map<Subject, LatencyTotals> addLatencyTotals(TraefikReading reading,
+      CounterIncreases.Increases<SeriesId> increases, Map<Subject, CumulativeHistogram> latency) {
+    Map<Subject, LatencyTotals> present =
+        new TreeMap<>(Comparator.comparing(Subject::scope).thenComparing(Subject::name));
+    for (BucketCounter bucket : reading.durationBuckets()) {
+      if (!bucket.isWebsocket() && !present.containsKey(bucket.subject())) {
+        present.put(bucket.subject(),
+            latencyTotals.computeIfAbsent(bucket.subject(), subject -> new LatencyTotals()));
+      }
+    }
+    latency.forEach((subject, histogram) -> present.get(subject).count += histogram.totalCount());
+    for (TraefikReading.SumCounter sum : reading.durationSums()) {
+      LatencyTotals totals = present.get(sum.subject());
+      if (!sum.isWebsocket() && totals != null) {
+        totals.hasSum = true;
+        totals.sumSeconds += increases.of(sum.id());
+      }
+    }
+    return present;
+  }
+
+  /**
+   * Adds the {@code _count} and {@code _sum} of each subject's latency summary. They count from 0
+   * at the agent's first scrape and only reset when the agent restarts, whatever Traefik's own
+   * resets, so that {@code rate()} and {@code increase()} work on them.
+   */
+  private void addLatencyTotalSignals(Map<Subject, LatencyTotals> present, List<Sample> samples) {
+    present.forEach((subject, totals) -> {
+      Labels labels = labelsFor(subject);
+      String name = signalName(subject.scope(), "latency_seconds");
+      samples.add(Sample.summary(name + "_count", LATENCY_HELP, totals.count, labels));
+      if (totals.hasSum) {
+        samples.add(Sample.summary(name + "_sum", LATENCY_HELP, totals.sumSeconds, labels));
+      }
+    });
   }
 
   /**
@@ -368,5 +427,12 @@ public final class TraefikSignals {
         LAST_RELOAD_FAILED,
         "1 when the latest configuration reload failed (Traefik v2 only)",
         failedAt > 0 && failedAt > success.orElse(0) ? 1 : 0, instance)));
+  }
+
+  /** Requests and their total duration in seconds of one subject since the agent started. */
+  private static final class LatencyTotals {
+    private double count;
+    private double sumSeconds;
+    private boolean hasSum;
   }
 }

@@ -3,6 +3,7 @@ package io.freightwatch.collect.odoo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freightwatch.store.Labels;
+import io.freightwatch.store.MetricType;
 import io.freightwatch.store.Sample;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +46,33 @@ class JobHistogramsTest {
     List<Sample> samples = samples(histograms);
 
     Labels root = ACME.with("channel", "root");
-    assertThat(samples).contains(Sample.gauge("x_seconds_sum", "help", 5, root));
-    assertThat(samples).contains(Sample.gauge("x_seconds_count", "help", 2, root));
+    assertThat(samples).contains(Sample.histogram("x_seconds_sum", "help", 5, root));
+    assertThat(samples).contains(Sample.histogram("x_seconds_count", "help", 2, root));
+  }
+
+  @Test
+  void bucketsGrowAndInfEqualsCount() {
+    JobHistograms histograms = new JobHistograms("x_seconds", "help");
+    histograms.startScrape();
+    histograms.observe("root", 0);
+    histograms.startScrape();
+    for (double seconds : new double[] {0.2, 1, 1.5, 14, 59, 61, 301, 7200, 7201, 50_000}) {
+      histograms.observe("root", seconds);
+    }
+
+    List<Sample> samples = samples(histograms);
+
+    List<Double> cumulative = samples.stream()
+        .filter(s -> s.name().equals("x_seconds_bucket"))
+        .map(Sample::value)
+        .toList();
+    assertThat(cumulative).hasSize(JobHistograms.BOUNDS.length + 1).isSorted();
+    Map<String, Double> buckets = buckets(samples);
+    Labels root = ACME.with("channel", "root");
+    assertThat(samples).contains(Sample.histogram("x_seconds_count", "help", 11, root));
+    assertThat(buckets.get("+Inf")).isEqualTo(11);
+    assertThat(samples).extracting(Sample::type).containsOnly(MetricType.HISTOGRAM);
+    assertThat(samples).extracting(Sample::familyName).containsOnly("x_seconds");
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.freightwatch.collect.ScrapeContext;
 import io.freightwatch.collect.TargetId;
 import io.freightwatch.config.TraefikTarget;
 import io.freightwatch.store.Labels;
+import io.freightwatch.store.MetricType;
 import io.freightwatch.store.Sample;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -335,10 +336,15 @@ class TraefikCollectorTest {
   }
 
   private static void checkBaseline(List<Sample> baseline) {
-    // Only gauges are known after the first scrape; every counter is a baseline.
+    // Only gauges are known after the first scrape; every counter is a baseline, and the latency
+    // summary's count and sum start at 0.
     assertThat(TraefikSignalsTest.requestAndConnectionSignals(baseline))
         .extracting(Sample::name, Sample::labels, Sample::value)
         .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                TraefikSignals.LATENCY + "_count", serviceLabels(), 0.0),
+            org.assertj.core.groups.Tuple.tuple(
+                TraefikSignals.LATENCY + "_sum", serviceLabels(), 0.0),
             org.assertj.core.groups.Tuple.tuple(
                 TraefikSignals.OPEN_CONNECTIONS,
                 Labels.of("instance", "edge", "entrypoint", "web"),
@@ -365,6 +371,14 @@ class TraefikCollectorTest {
         .isCloseTo(0.51, within(1e-9));
     assertThat(value(samples, TraefikSignals.LATENCY, service.with("quantile", "0.99")))
         .isCloseTo(4.71975, within(1e-9));
+    // The summary's count is the +Inf increase above. Its sum adds the _sum increases without
+    // websocket: 200 +250, 502 +45 and the new 503 series' 0.6.
+    assertThat(value(samples, TraefikSignals.LATENCY + "_count", service)).isEqualTo(1118);
+    assertThat(value(samples, TraefikSignals.LATENCY + "_sum", service))
+        .isCloseTo(295.6, within(1e-9));
+    assertThat(samples).filteredOn(s -> s.name().startsWith(TraefikSignals.LATENCY))
+        .extracting(Sample::type)
+        .containsOnly(MetricType.SUMMARY);
     String classRatio = TraefikSignals.signalName(Subject.Scope.SERVICE, "code_class_ratio");
     assertThat(value(samples, classRatio, service.with("code_class", "2xx")))
         .isCloseTo(1100.0 / 1138, within(1e-12));
@@ -376,11 +390,11 @@ class TraefikCollectorTest {
         .isZero();
     assertThat(value(samples, TraefikSignals.PROCESS_START_TIME, Labels.of("instance", "edge")))
         .isEqualTo(1.74100000012e9);
-    // The 11 computed signals, plus the four service request counters and the process start
+    // The 13 computed signals, plus the four service request counters and the process start
     // time as scraped.
     assertThat(samples).filteredOn(s -> s.name().equals(TraefikSignals.SERVICE_REQUESTS))
         .hasSize(4);
-    assertThat(samples).hasSize(16);
+    assertThat(samples).hasSize(18);
   }
 
   // ---- server and scrape steps
@@ -527,6 +541,15 @@ class TraefikCollectorTest {
     if (state == 2) {
       appendBuckets(text, "503", "GET", "http", new long[] {3, 3, 3, 3, 3});
     }
+    double[] okSeconds = {1000, 1100, 1250};
+    double[] badGatewaySeconds = {50, 70, 95};
+    double[] websocketSeconds = {9000, 9300, 9600};
+    appendDurationSum(text, "200", "GET", "http", okSeconds[state]);
+    appendDurationSum(text, "502", "POST", "http", badGatewaySeconds[state]);
+    appendDurationSum(text, "101", "GET", "websocket", websocketSeconds[state]);
+    if (state == 2) {
+      appendDurationSum(text, "503", "GET", "http", 0.6);
+    }
     return text.toString();
   }
 
@@ -552,6 +575,15 @@ class TraefikCollectorTest {
           .append(counts[i])
           .append('\n');
     }
+  }
+
+  private static void appendDurationSum(
+      StringBuilder text, String code, String method, String protocol, double seconds) {
+    text.append("traefik_service_request_duration_seconds_sum")
+        .append(labels(code, method, protocol))
+        .append("} ")
+        .append(seconds)
+        .append('\n');
   }
 
   private static String labels(String code, String method, String protocol) {

@@ -1,0 +1,173 @@
+package io.freightwatch.export;
+
+import io.freightwatch.store.Series;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+
+/**
+ * One classic histogram on {@code /metrics}, built from the store's {@code <family>_bucket},
+ * {@code _sum} and {@code _count} series of type {@link io.freightwatch.store.MetricType#HISTOGRAM}.
+ * The store keeps cumulative bucket counts, as Prometheus stores them. The client library takes
+ * the count of each bucket alone and writes the cumulative {@code _bucket} lines and {@code _count}
+ * (equal to the {@code +Inf} bucket) from them.
+ */
+final class HistogramFamily implements StoreMetrics.Family {
+
+  private final String name;
+  private final String help;
+  private final List<Point> points;
+
+  private HistogramFamily(String name, String help, List<Point> points) {
+    this.name = name;
+    this.help = help;
+    this.points = points;
+  }
+
+  /**
+   * Groups the series of one family into data points by their labels without {@code le}. A
+   * bucket whose {@code le} is not a number, and a data point without a {@code +Inf} bucket, are
+   * left out and reported to {@code problems} with the family name.
+   */
+  static HistogramFamily of(String name, String help, List<Series> members,
+      StoreMetrics.LabelConverter converter, BiConsumer<String, String> problems) {
+    Map<io.freightwatch.store.Labels, Parts> byLabels = new LinkedHashMap<>();
+    for (Series series : members) {
+      String suffix = series.name().substring(name.length());
+      if (suffix.equals("_bucket")) {
+        String le = series.labels().get("le");
+        Optional<Double> bound = parseBound(le);
+        if (bound.isEmpty()) {
+          problems.accept(name, "le=\"" + le + "\" is not a number in " + series.key());
+          continue;
+        }
+        parts(byLabels, series.labels().without("le")).buckets.put(bound.get(), series);
+      } else if (suffix.equals("_sum")) {
+        parts(byLabels, series.labels()).sum = series;
+      } else {
+        // The _count series is not read: the client library derives the count from the buckets.
+        parts(byLabels, series.labels());
+      }
+    }
+    List<Point> points = new ArrayList<>(byLabels.size());
+    byLabels.forEach((labels, parts) -> {
+      if (!parts.buckets.containsKey(Double.POSITIVE_INFINITY)) {
+        problems.accept(name, "no le=\"+Inf\" bucket for " + name + labels);
+        return;
+      }
+      double[] bounds = new double[parts.buckets.size()];
+      Series[] buckets = new Series[parts.buckets.size()];
+      int i = 0;
+      for (Map.Entry<Double, Series> bucket : parts.buckets.entrySet()) {
+        bounds[i] = bucket.getKey();
+        buckets[i] = bucket.getValue();
+        i++;
+      }
+      points.add(new Point(labels, converter.convert(labels), bounds, buckets, parts.sum));
+    });
+    points.sort(Comparator.comparing(Point::labels));
+    return new HistogramFamily(name, help, List.copyOf(points));
+  }
+
+  @Override
+  public MetricSnapshot snapshot() {
+    HistogramSnapshot.Builder builder = HistogramSnapshot.builder().name(name);
+    if (!help.isEmpty()) {
+      builder.help(help);
+    }
+    for (Point point : points) {
+      double[] cumulative = new double[point.buckets.length];
+      for (int i = 0; i < cumulative.length; i++) {
+        cumulative[i] = point.buckets[i].latestValue();
+      }
+      double sum = point.sum == null ? Double.NaN : point.sum.latestValue();
+      dataPoint(point.labels, point.upperBounds, cumulative, sum).ifPresent(builder::dataPoint);
+    }
+    return builder.build();
+  }
+
+  @Override
+  public void rememberLabels(Map<io.freightwatch.store.Labels, Labels> known) {
+    for (Point point : points) {
+      known.put(point.storeLabels, point.labels);
+    }
+  }
+
+  /**
+   * Builds one data point from cumulative bucket counts, as the store contains them.
+   *
+   * @param upperBounds ascending, ending with {@link Double#POSITIVE_INFINITY}
+   * @param cumulativeCounts observations at or below each bound; a count lower than the one before
+   *     it (a reset that reached the buckets in different scrapes) is raised to it, so the buckets
+   *     stay cumulative
+   * @param sum sum of the observations, or NaN when unknown
+   * @return the data point, or empty when a count is NaN or negative, since the histogram is then
+   *     unknown
+   */
+  static Optional<HistogramDataPointSnapshot> dataPoint(
+      Labels labels, double[] upperBounds, double[] cumulativeCounts, double sum) {
+    long[] counts = new long[cumulativeCounts.length];
+    long previous = 0;
+    for (int i = 0; i < cumulativeCounts.length; i++) {
+      double value = cumulativeCounts[i];
+      if (!(value >= 0)) {
+        return Optional.empty();
+      }
+      long cumulative = Math.max(previous, Math.round(value));
+      counts[i] = cumulative - previous;
+      previous = cumulative;
+    }
+    HistogramDataPointSnapshot.Builder builder = HistogramDataPointSnapshot.builder()
+        .classicHistogramBuckets(ClassicHistogramBuckets.of(upperBounds, counts))
+        .labels(labels);
+    if (!Double.isNaN(sum)) {
+      builder.sum(sum);
+    }
+    return Optional.of(builder.build());
+  }
+
+  /**
+   * Parses an {@code le} value as Prometheus writes it: a float, or {@code +Inf}.
+   *
+   * @return empty when {@code le} is missing or not a number
+   */
+  static Optional<Double> parseBound(String le) {
+    if (le.equals("+Inf") || le.equals("Inf")) {
+      return Optional.of(Double.POSITIVE_INFINITY);
+    }
+    try {
+      double bound = Double.parseDouble(le);
+      return Double.isNaN(bound) ? Optional.empty() : Optional.of(bound);
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Parts parts(
+      Map<io.freightwatch.store.Labels, Parts> byLabels, io.freightwatch.store.Labels labels) {
+    return byLabels.computeIfAbsent(labels, l -> new Parts());
+  }
+
+  /** Bucket series by upper bound, and the sum series, of one data point while grouping. */
+  private static final class Parts {
+    private final TreeMap<Double, Series> buckets = new TreeMap<>();
+    private Series sum;
+  }
+
+  /**
+   * One data point: its stored and client labels without {@code le}, its bounds and bucket series
+   * in ascending order, and its sum series, which may be null.
+   */
+  private record Point(io.freightwatch.store.Labels storeLabels, Labels labels,
+      double[] upperBounds, Series[] buckets, Series sum) {}
+}
