@@ -24,6 +24,8 @@ import java.util.Objects;
  *     highest execution time in the interval
  * @param sizeInterval time between two readings of the database sizes, which stat every file of
  *     every database and so run less often than the scrape
+ * @param statementsInterval time between two readings of pg_stat_statements, whose deltas give the
+ *     top statements; a value up to the scrape interval reads them at every scrape
  */
 public record PostgresTarget(
     String name,
@@ -38,10 +40,12 @@ public record PostgresTarget(
     Duration statementTimeout,
     java.util.OptionalLong volumeSizeBytes,
     int statementsTop,
-    Duration sizeInterval) {
+    Duration sizeInterval,
+    Duration statementsInterval) {
 
   public static final int DEFAULT_STATEMENTS_TOP = 20;
   public static final Duration DEFAULT_SIZE_INTERVAL = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_STATEMENTS_INTERVAL = Duration.ofMinutes(1);
 
   public PostgresTarget {
     Objects.requireNonNull(name, "name");
@@ -58,6 +62,27 @@ public record PostgresTarget(
       throw new IllegalArgumentException("statementsTop: got " + statementsTop + "; expected >= 0");
     }
     Objects.requireNonNull(sizeInterval, "sizeInterval");
+    Objects.requireNonNull(statementsInterval, "statementsInterval");
+  }
+
+  /** Creates a target that reads pg_stat_statements every {@link #DEFAULT_STATEMENTS_INTERVAL}. */
+  public PostgresTarget(
+      String name,
+      String cluster,
+      String host,
+      int port,
+      String database,
+      String user,
+      Secret password,
+      Map<String, String> options,
+      Duration interval,
+      Duration statementTimeout,
+      java.util.OptionalLong volumeSizeBytes,
+      int statementsTop,
+      Duration sizeInterval) {
+    this(name, cluster, host, port, database, user, password, options, interval,
+        statementTimeout, volumeSizeBytes, statementsTop, sizeInterval,
+        DEFAULT_STATEMENTS_INTERVAL);
   }
 
   /** Creates a target with the default signal settings and no volume size. */
@@ -74,7 +99,7 @@ public record PostgresTarget(
       Duration statementTimeout) {
     this(name, cluster, host, port, database, user, password, options, interval,
         statementTimeout, java.util.OptionalLong.empty(), DEFAULT_STATEMENTS_TOP,
-        DEFAULT_SIZE_INTERVAL);
+        DEFAULT_SIZE_INTERVAL, DEFAULT_STATEMENTS_INTERVAL);
   }
 
   /** JDBC URL for {@code db} on this server, with {@link #options()} but without credentials. */

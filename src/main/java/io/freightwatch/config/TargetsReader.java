@@ -81,7 +81,7 @@ final class TargetsReader {
 
   private Optional<PostgresTarget> readPostgres(YamlNode item, Set<String> names) {
     item.allowOnly("name", "cluster", "dsn", "password", "interval", "statement_timeout",
-        "volume_size", "statements_top", "size_interval");
+        "volume_size", "statements_top", "size_interval", "statements_interval");
     String name = uniqueName(item, names, "primary-eu1");
     String cluster = item.string("cluster").orElse(name);
     String dsnText = item.requiredString("dsn", "postgresql://freightwatch@db.example:5432/postgres");
@@ -92,6 +92,8 @@ final class TargetsReader {
     int statementsTop = item.integer("statements_top", PostgresTarget.DEFAULT_STATEMENTS_TOP, 0, 500);
     Duration sizeInterval =
         item.positiveDuration("size_interval", PostgresTarget.DEFAULT_SIZE_INTERVAL);
+    Duration statementsInterval = item.positiveDuration("statements_interval",
+        PostgresTarget.DEFAULT_STATEMENTS_INTERVAL);
     if (dsnText.isEmpty()) {
       return Optional.empty();
     }
@@ -118,7 +120,7 @@ final class TargetsReader {
     String user = url.user().isEmpty() ? "freightwatch" : url.user();
     return Optional.of(new PostgresTarget(name, cluster, url.host(), url.port(), database, user,
         effectivePassword, url.query(), interval, statementTimeout, volumeSize, statementsTop,
-        sizeInterval));
+        sizeInterval, statementsInterval));
   }
 
   private Optional<OdooTarget> readOdoo(YamlNode item) {

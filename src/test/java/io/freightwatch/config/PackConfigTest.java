@@ -26,6 +26,7 @@ class PackConfigTest {
               volume_size: 500GiB
               statements_top: 5
               size_interval: 15m
+              statements_interval: 2m
         """);
 
     PostgresTarget target = new ConfigLoader(Map.of()).load(file).postgres().get(0);
@@ -33,6 +34,7 @@ class PackConfigTest {
     assertThat(target.volumeSizeBytes()).isEqualTo(OptionalLong.of(500L << 30));
     assertThat(target.statementsTop()).isEqualTo(5);
     assertThat(target.sizeInterval()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(target.statementsInterval()).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test
@@ -49,6 +51,7 @@ class PackConfigTest {
     assertThat(target.volumeSizeBytes()).isEmpty();
     assertThat(target.statementsTop()).isEqualTo(20);
     assertThat(target.sizeInterval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(target.statementsInterval()).isEqualTo(Duration.ofMinutes(1));
   }
 
   @Test

@@ -22,13 +22,20 @@ final class JobHistograms {
    */
   static final double[] BOUNDS = {1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600};
 
-  private final String name;
+  /** The {@code le} label of each bucket, formatted once: every scrape writes them all. */
+  private static final String[] LE = leLabels();
+
+  private final String bucketName;
+  private final String sumName;
+  private final String countName;
   private final String help;
   private final Map<String, Histogram> current = new TreeMap<>();
   private final Map<String, Histogram> deferred = new TreeMap<>();
 
   JobHistograms(String name, String help) {
-    this.name = name;
+    this.bucketName = name + "_bucket";
+    this.sumName = name + "_sum";
+    this.countName = name + "_count";
     this.help = help;
   }
 
@@ -62,16 +69,20 @@ final class JobHistograms {
           long cumulative = 0;
           for (int i = 0; i <= BOUNDS.length; i++) {
             cumulative += histogram.buckets[i];
-            String le = i < BOUNDS.length ? format(BOUNDS[i]) : "+Inf";
-            out.add(Sample.histogram(name + "_bucket", help, cumulative, labels.with("le", le)));
+            out.add(Sample.histogram(bucketName, help, cumulative, labels.with("le", LE[i])));
           }
-          out.add(Sample.histogram(name + "_sum", help, histogram.sum, labels));
-          out.add(Sample.histogram(name + "_count", help, histogram.count, labels));
+          out.add(Sample.histogram(sumName, help, histogram.sum, labels));
+          out.add(Sample.histogram(countName, help, histogram.count, labels));
         });
   }
 
-  private static String format(double bound) {
-    return String.format(Locale.ROOT, "%.1f", bound);
+  private static String[] leLabels() {
+    String[] labels = new String[BOUNDS.length + 1];
+    for (int i = 0; i < BOUNDS.length; i++) {
+      labels[i] = String.format(Locale.ROOT, "%.1f", BOUNDS[i]);
+    }
+    labels[BOUNDS.length] = "+Inf";
+    return labels;
   }
 
   private static final class Histogram {

@@ -48,6 +48,8 @@ final class ServerScrape {
   private Instant lastSizesAt = Instant.MIN;
   private Optional<StatementStatsQuery.Layout> layout = Optional.empty();
   private Instant probedAt = Instant.MIN;
+  private Instant statementsReadAt;
+  private List<Sample> lastStatementSamples = List.of();
 
   ServerScrape(PostgresTarget target, Labels server) {
     this.target = target;
@@ -94,7 +96,27 @@ final class ServerScrape {
     databases.addSamples(server, rows, walBytes, target.volumeSizeBytes(), out);
   }
 
+  /**
+   * Adds the top statements. pg_stat_statements is read only once per statements interval: its
+   * reading is the costliest statement of a scrape on a busy server, and the scrapes between two
+   * readings repeat the latest numbers, which cover the whole interval between the readings.
+   */
   private void readStatements(Connection connection, Instant now, List<Sample> out)
+      throws SQLException {
+    // Half a scrape interval early, so that scrapes a little early do not push the reading to the
+    // scrape after.
+    Duration due = target.statementsInterval().minus(target.interval().dividedBy(2));
+    if (statementsReadAt != null && now.isBefore(statementsReadAt.plus(due))) {
+      out.addAll(lastStatementSamples);
+      return;
+    }
+    int start = out.size();
+    readStatementsNow(connection, now, out);
+    statementsReadAt = now;
+    lastStatementSamples = List.copyOf(out.subList(start, out.size()));
+  }
+
+  private void readStatementsNow(Connection connection, Instant now, List<Sample> out)
       throws SQLException {
     if (layout.isEmpty() || !now.isBefore(probedAt.plus(PROBE_AGAIN_AFTER))) {
       layout = StatementStatsQuery.probe(connection);

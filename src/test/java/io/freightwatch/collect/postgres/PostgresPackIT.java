@@ -207,6 +207,34 @@ class PostgresPackIT {
     }
   }
 
+  @Test
+  void scrapesBetweenStatementReadingsRepeatTheLatestNumbers() throws Exception {
+    String database = server.createDatabase("pgss_interval");
+    server.execute(database, "CREATE TABLE parcel_scan (id int, depot text)");
+    try (PgSessions sessions = new PgSessions(1)) {
+      PostgresCollector collector = collector(sessions, Duration.ofHours(1));
+      List<Sample> first = harness.scrape(collector);
+      for (int i = 0; i < 5; i++) {
+        server.execute(database, "SELECT count(*) FROM parcel_scan WHERE depot = 'hub-7'");
+      }
+
+      List<Sample> second = harness.scrape(collector);
+
+      // With a reading at every scrape the second scrape would show the 5 calls (see above); an
+      // hour apart, it repeats the first reading, which only set the baseline.
+      assertThat(second).filteredOn(s -> s.name().startsWith("freightwatch_postgres_statement"))
+          .containsExactlyInAnyOrderElementsOf(
+              first.stream()
+                  .filter(s -> s.name().startsWith("freightwatch_postgres_statement"))
+                  .toList());
+      assertThat(second).noneMatch(s -> s.name().equals(StatementSignals.INFO)
+          && s.labels().get("database").equals(database));
+      assertThat(find(second, StatementSignals.AVAILABLE, PRIMARY)).contains(1.0);
+      assertThat(find(second, ServerScrape.QUERY_UP, PRIMARY.with("query", "statements")))
+          .contains(1.0);
+    }
+  }
+
   /** Returns the calls of the statement of {@code database} whose redacted text is given. */
   private static double statementCalls(List<Sample> samples, String database, String text) {
     Sample info = samples.stream()
@@ -219,11 +247,15 @@ class PostgresPackIT {
   }
 
   private static PostgresCollector collector(PgSessions sessions) {
+    return collector(sessions, Duration.ZERO);
+  }
+
+  private static PostgresCollector collector(PgSessions sessions, Duration statementsInterval) {
     PostgresTarget base = server.target("pg-pack", "postgres", Duration.ofSeconds(5));
     PostgresTarget target = new PostgresTarget(base.name(), base.cluster(), base.host(),
         base.port(), base.database(), base.user(), base.password(), base.options(),
         base.interval(), base.statementTimeout(), java.util.OptionalLong.of(10L << 30), 500,
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1), statementsInterval);
     return new PostgresCollector(target, sessions);
   }
 
