@@ -30,8 +30,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A Freightwatch agent deployed in the test JVM against a lab, with the shipped rules from
- * {@code alert-rules/}, one-second scrapes and evaluations, and a webhook receiver. Tests read
- * it through its HTTP API, as an operator would.
+ * {@code alert-rules/}, one-second scrapes, evaluations and pg_stat_statements readings, and a
+ * webhook receiver. Tests read it through its HTTP API, as an operator would.
  */
 public final class AgentUnderTest implements AutoCloseable {
 
@@ -100,10 +100,12 @@ public final class AgentUnderTest implements AutoCloseable {
               cluster: lab
               dsn: postgresql://freightwatch@127.0.0.1:%d/postgres
               interval: 1s
+              statements_interval: 1s
             - name: lab-replica
               cluster: lab
               dsn: postgresql://freightwatch@127.0.0.1:%d/postgres
               interval: 1s
+              statements_interval: 1s
           odoo:
             - server: lab-primary
               discover:
