@@ -20,6 +20,9 @@ final class OdooSignalsReader {
   private static final Pattern METRIC_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private static final Set<String> RESERVED_LABELS = Set.of("tenant", "cluster", "query");
+
+  /** Labels that Prometheus gives a meaning in histograms and summaries; a gauge may not carry them. */
+  private static final Set<String> TYPE_LABELS = Set.of("le", "quantile");
   private static final int MAX_ROWS_LIMIT = 10_000;
   private static final Duration MAX_STATEMENT_TIMEOUT = Duration.ofMinutes(1);
 
@@ -164,6 +167,11 @@ final class OdooSignalsReader {
         label.problem("got \"" + column + "\"; the agent sets the labels tenant, cluster and"
             + " query itself; rename the column in the query, e.g. " + column + " AS "
             + column + "_name");
+        valid = false;
+      } else if (TYPE_LABELS.contains(column)) {
+        label.problem("got \"" + column + "\"; Prometheus reserves " + column + " for histograms"
+            + " and summaries, and promtool rejects a gauge that carries it; rename the column in"
+            + " the query, e.g. " + column + " AS " + column + "_bound");
         valid = false;
       } else if (column.equals(valueColumn)) {
         label.problem("got \"" + column + "\", which is also the value column; a column is"

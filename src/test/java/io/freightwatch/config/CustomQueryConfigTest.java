@@ -132,6 +132,28 @@ class CustomQueryConfigTest {
   }
 
   @Test
+  void rejectsHistogramAndSummaryLabels() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    """
+                        custom_queries:
+                          - name: parcels_by_weight
+                            sql: SELECT count(*) AS n, '5' AS le, '0.9' AS quantile
+                            value: n
+                            labels: [le, quantile]
+                    """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "targets.odoo[0].custom_queries[0].labels[0]: got \"le\"; Prometheus reserves le for"
+                + " histograms and summaries")
+        .hasMessageContaining("rename the column in the query, e.g. le AS le_bound")
+        .hasMessageContaining(
+            "targets.odoo[0].custom_queries[0].labels[1]: got \"quantile\"; Prometheus reserves"
+                + " quantile");
+  }
+
+  @Test
   void rejectsTimeoutAboveServerTimeout() {
     assertThatThrownBy(
             () ->
