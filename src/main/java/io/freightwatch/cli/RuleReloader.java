@@ -111,7 +111,8 @@ final class RuleReloader {
   }
 
   private static boolean isRuleFile(Path file) {
-    return file.getFileName().toString().matches(".*\\.ya?ml");
+    String name = file.getFileName().toString();
+    return name.endsWith(".yaml") || name.endsWith(".yml");
   }
 
   /** Digest over the names and contents of the directory's rule files. */
