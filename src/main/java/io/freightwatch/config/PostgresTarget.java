@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param sizeInterval time between two readings of the database sizes, which stat every file of
  *     every database and so run less often than the scrape
  * @param statementsInterval time between two readings of pg_stat_statements, whose deltas give the
- *     top statements; a value up to the scrape interval reads them at every scrape
+ *     top statements. A value up to the scrape interval reads them at every scrape
  */
 public record PostgresTarget(
     String name,

@@ -46,9 +46,9 @@ public final class NotificationDispatcher implements DeliveryLane.Listener {
   private static final Duration TICK = Duration.ofSeconds(1);
 
   /**
-   * Longest time between two writes of the delivery metrics when nothing was routed, flushed or
-   * attempted. Such changes write them at the next tick; otherwise only the oldest queued age
-   * moves, and writing it every second cost more than the rest of an idle tick.
+   * Maximum time between two writes of the delivery metrics. A tick after something was routed,
+   * flushed or attempted writes them at once. Otherwise only the oldest queued age moves, and
+   * writing it every second cost more than the rest of an idle tick.
    */
   static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
   private static final int RECENT_DELIVERIES = 50;

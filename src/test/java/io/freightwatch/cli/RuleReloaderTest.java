@@ -41,7 +41,7 @@ class RuleReloaderTest {
   }
 
   @Test
-  void touchedFileWithTheSameContentsIsNoChange() throws IOException {
+  void touchedFileIsNoChange() throws IOException {
     Path file = write("orders.yaml", RULES_A);
     RuleReloader reloader = new RuleReloader(directory);
 

@@ -25,7 +25,7 @@ public final class DurableStore implements AutoCloseable {
   /** File name inside the data directory. */
   public static final String FILE_NAME = "freightwatch.mv";
 
-  /** Delay of MVStore's background commit; its thread wakes every third of it. */
+  /** Delay of MVStore's background commit. Its thread wakes every third of this delay. */
   static final int AUTO_COMMIT_DELAY_MILLIS = 30_000;
 
   private final MVStore store;
