@@ -8,11 +8,9 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -41,40 +39,12 @@ final class HistogramFamily implements StoreMetrics.Family {
    */
   static HistogramFamily of(String name, String help, List<Series> members,
       StoreMetrics.LabelConverter converter, BiConsumer<String, String> problems) {
-    Map<io.freightwatch.store.Labels, Parts> byLabels = new LinkedHashMap<>();
-    for (Series series : members) {
-      String suffix = series.name().substring(name.length());
-      if (suffix.equals("_bucket")) {
-        String le = series.labels().get("le");
-        Optional<Double> bound = parseBound(le);
-        if (bound.isEmpty()) {
-          problems.accept(name, "le=\"" + le + "\" is not a number in " + series.key());
-          continue;
-        }
-        parts(byLabels, series.labels().without("le")).buckets.put(bound.get(), series);
-      } else if (suffix.equals("_sum")) {
-        parts(byLabels, series.labels()).sum = series;
-      } else {
-        // The _count series is not read: the client library derives the count from the buckets.
-        parts(byLabels, series.labels());
-      }
+    List<Point> points = new ArrayList<>();
+    for (FamilyGrouping.Group group : FamilyGrouping.histogram(name, members, problems)) {
+      // The _count series is not read: the client library derives the count from the buckets.
+      points.add(new Point(group.labels(), converter.convert(group.labels()), group.keys(),
+          group.keyed(), group.sum()));
     }
-    List<Point> points = new ArrayList<>(byLabels.size());
-    byLabels.forEach((labels, parts) -> {
-      if (!parts.buckets.containsKey(Double.POSITIVE_INFINITY)) {
-        problems.accept(name, "no le=\"+Inf\" bucket for " + name + labels);
-        return;
-      }
-      double[] bounds = new double[parts.buckets.size()];
-      Series[] buckets = new Series[parts.buckets.size()];
-      int i = 0;
-      for (Map.Entry<Double, Series> bucket : parts.buckets.entrySet()) {
-        bounds[i] = bucket.getKey();
-        buckets[i] = bucket.getValue();
-        i++;
-      }
-      points.add(new Point(labels, converter.convert(labels), bounds, buckets, parts.sum));
-    });
     points.sort(Comparator.comparing(Point::labels));
     return new HistogramFamily(name, help, List.copyOf(points));
   }
@@ -90,7 +60,7 @@ final class HistogramFamily implements StoreMetrics.Family {
       for (int i = 0; i < cumulative.length; i++) {
         cumulative[i] = point.buckets[i].latestValue();
       }
-      double sum = point.sum == null ? Double.NaN : point.sum.latestValue();
+      double sum = FamilyGrouping.Group.latestValue(point.sum);
       dataPoint(point.labels, point.upperBounds, cumulative, sum).ifPresent(builder::dataPoint);
     }
     return builder.build();
@@ -116,19 +86,12 @@ final class HistogramFamily implements StoreMetrics.Family {
    */
   static Optional<HistogramDataPointSnapshot> dataPoint(
       Labels labels, double[] upperBounds, double[] cumulativeCounts, double sum) {
-    long[] counts = new long[cumulativeCounts.length];
-    long previous = 0;
-    for (int i = 0; i < cumulativeCounts.length; i++) {
-      double value = cumulativeCounts[i];
-      if (!(value >= 0)) {
-        return Optional.empty();
-      }
-      long cumulative = Math.max(previous, Math.round(value));
-      counts[i] = cumulative - previous;
-      previous = cumulative;
+    Optional<long[]> counts = FamilyGrouping.bucketCounts(cumulativeCounts);
+    if (counts.isEmpty()) {
+      return Optional.empty();
     }
     HistogramDataPointSnapshot.Builder builder = HistogramDataPointSnapshot.builder()
-        .classicHistogramBuckets(ClassicHistogramBuckets.of(upperBounds, counts))
+        .classicHistogramBuckets(ClassicHistogramBuckets.of(upperBounds, counts.get()))
         .labels(labels);
     if (!Double.isNaN(sum)) {
       builder.sum(sum);
@@ -151,17 +114,6 @@ final class HistogramFamily implements StoreMetrics.Family {
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
-  }
-
-  private static Parts parts(
-      Map<io.freightwatch.store.Labels, Parts> byLabels, io.freightwatch.store.Labels labels) {
-    return byLabels.computeIfAbsent(labels, l -> new Parts());
-  }
-
-  /** Bucket series by upper bound, and the sum series, of one data point while grouping. */
-  private static final class Parts {
-    private final TreeMap<Double, Series> buckets = new TreeMap<>();
-    private Series sum;
   }
 
   /**

@@ -9,11 +9,9 @@ import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -41,37 +39,11 @@ final class SummaryFamily implements StoreMetrics.Family {
    */
   static SummaryFamily of(String name, String help, List<Series> members,
       StoreMetrics.LabelConverter converter, BiConsumer<String, String> problems) {
-    Map<io.freightwatch.store.Labels, Parts> byLabels = new LinkedHashMap<>();
-    for (Series series : members) {
-      String suffix = series.name().substring(name.length());
-      if (suffix.isEmpty()) {
-        String label = series.labels().get("quantile");
-        Optional<Double> quantile = parseQuantile(label);
-        if (quantile.isEmpty()) {
-          problems.accept(name, "quantile=\"" + label + "\" is not a number in [0, 1] in "
-              + series.key());
-          continue;
-        }
-        parts(byLabels, series.labels().without("quantile")).quantiles.put(quantile.get(), series);
-      } else if (suffix.equals("_sum")) {
-        parts(byLabels, series.labels()).sum = series;
-      } else {
-        parts(byLabels, series.labels()).count = series;
-      }
+    List<Point> points = new ArrayList<>();
+    for (FamilyGrouping.Group group : FamilyGrouping.summary(name, members, problems)) {
+      points.add(new Point(group.labels(), converter.convert(group.labels()), group.keys(),
+          group.keyed(), group.sum(), group.count()));
     }
-    List<Point> points = new ArrayList<>(byLabels.size());
-    byLabels.forEach((labels, parts) -> {
-      double[] quantiles = new double[parts.quantiles.size()];
-      Series[] values = new Series[parts.quantiles.size()];
-      int i = 0;
-      for (Map.Entry<Double, Series> entry : parts.quantiles.entrySet()) {
-        quantiles[i] = entry.getKey();
-        values[i] = entry.getValue();
-        i++;
-      }
-      points.add(new Point(labels, converter.convert(labels), quantiles, values, parts.sum,
-          parts.count));
-    });
     points.sort(Comparator.comparing(Point::labels));
     return new SummaryFamily(name, help, List.copyOf(points));
   }
@@ -87,8 +59,8 @@ final class SummaryFamily implements StoreMetrics.Family {
       for (int i = 0; i < values.length; i++) {
         values[i] = point.values[i].latestValue();
       }
-      double count = point.count == null ? Double.NaN : point.count.latestValue();
-      double sum = point.sum == null ? Double.NaN : point.sum.latestValue();
+      double count = FamilyGrouping.Group.latestValue(point.count);
+      double sum = FamilyGrouping.Group.latestValue(point.sum);
       dataPoint(point.labels, point.quantiles, values, count, sum).ifPresent(builder::dataPoint);
     }
     return builder.build();
@@ -144,18 +116,6 @@ final class SummaryFamily implements StoreMetrics.Family {
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
-  }
-
-  private static Parts parts(
-      Map<io.freightwatch.store.Labels, Parts> byLabels, io.freightwatch.store.Labels labels) {
-    return byLabels.computeIfAbsent(labels, l -> new Parts());
-  }
-
-  /** Quantile series by quantile, and the sum and count series, of one data point. */
-  private static final class Parts {
-    private final TreeMap<Double, Series> quantiles = new TreeMap<>();
-    private Series sum;
-    private Series count;
   }
 
   /**

@@ -5,12 +5,12 @@ import io.freightwatch.config.Secret;
 import io.freightwatch.export.StoreSnapshot;
 import io.freightwatch.store.MetricType;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporterBuilder;
+import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
@@ -27,11 +27,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Exports every series of the store as OpenTelemetry metrics over OTLP (HTTP/protobuf or gRPC) with
- * the OpenTelemetry SDK. Gauges become gauges; counters become monotonic sums named without the
- * {@code _total} suffix, as OpenTelemetry names counters. Series labels become attributes. The
- * series of a histogram or summary are exported as the store contains them, one gauge per series name
- * ({@code _bucket} with an {@code le} attribute, {@code _sum}, {@code _count}, and the quantiles
- * with a {@code quantile} attribute).
+ * the OpenTelemetry SDK. Gauges become gauges, and counters become monotonic sums named without the
+ * {@code _total} suffix, as OpenTelemetry names counters. Series labels become attributes.
+ *
+ * <p>Each histogram family becomes one OTLP Histogram named after the family, with one data point
+ * per label set without {@code le}. Its explicit bounds are the {@code le} values without {@code
+ * +Inf}, its bucket counts are the counts of each bucket alone derived from the cumulative {@code
+ * _bucket} series, its count is the {@code +Inf} bucket and its sum comes from {@code _sum}. A data
+ * point without a {@code _sum} series is sent with sum 0, because SDK 1.68 always writes the sum.
+ * Histograms follow the configured temporality: with {@link ExportConfig.Temporality#DELTA} each
+ * point carries the increase since the previous export, see {@link HistogramSummaryProducer}.
+ *
+ * <p>Each summary family becomes one OTLP Summary, always cumulative, with one data point per label
+ * set without {@code quantile}: the quantile values, the count from {@code _count} and the sum from
+ * {@code _sum}. A quantile without a value is left out. OTLP requires a count and a sum, so a data
+ * point without a {@code _count} or {@code _sum} series is sent with 0 in its place.
  *
  * <p>The agent calls {@link #publish} on its event loop with a fresh {@link StoreSnapshot}; the
  * SDK's reader thread reads the latest one every export interval. Failed exports are logged by the
@@ -52,13 +62,16 @@ public final class OtlpExporter implements AutoCloseable {
    */
   public OtlpExporter(ExportConfig.Otlp config, Resource resource, Vertx vertx) {
     MetricExporter exporter = exporter(config, vertx);
+    HistogramSummaryProducer producer =
+        new HistogramSummaryProducer(() -> snapshot, config.temporality(), Clock.getDefault());
     this.provider =
         SdkMeterProvider.builder()
             .setResource(resource)
             .registerMetricReader(
                 PeriodicMetricReader.builder(exporter).setInterval(config.interval()).build())
+            .registerMetricProducer(producer)
             .build();
-    this.meter = provider.get("io.freightwatch");
+    this.meter = provider.get(HistogramSummaryProducer.SCOPE.getName());
     LOG.info(
         "OTLP export started endpoint={} protocol={} interval={} temporality={}",
         config.endpoint(),
@@ -71,7 +84,9 @@ public final class OtlpExporter implements AutoCloseable {
   public void publish(StoreSnapshot latest) {
     snapshot = latest;
     for (StoreSnapshot.Family family : latest.families().values()) {
-      if (registered.add(family.name())) {
+      // The producer exports the series of histograms and summaries grouped into their families.
+      boolean isScalar = family.type() == MetricType.GAUGE || family.type() == MetricType.COUNTER;
+      if (isScalar && registered.add(family.name())) {
         register(family);
       }
     }
@@ -89,9 +104,6 @@ public final class OtlpExporter implements AutoCloseable {
     provider.shutdown().join(10, TimeUnit.SECONDS);
   }
 
-  // NOTE: histograms reach OTLP as cumulative gauges, not as OTLP histogram points, because the
-  // SDK's asynchronous instruments only record gauges and sums. A MetricProducer that builds
-  // HistogramData from the snapshot (with its own deltas for the delta temporality) would fix this.
   private void register(StoreSnapshot.Family family) {
     String name = family.name();
     if (family.type() == MetricType.COUNTER) {
@@ -122,9 +134,7 @@ public final class OtlpExporter implements AutoCloseable {
   }
 
   private static Attributes attributes(StoreSnapshot.Point point) {
-    AttributesBuilder builder = Attributes.builder();
-    point.labels().forEach(builder::put);
-    return builder.build();
+    return HistogramSummaryProducer.attributes(point.labels());
   }
 
   private static MetricExporter exporter(ExportConfig.Otlp config, Vertx vertx) {
