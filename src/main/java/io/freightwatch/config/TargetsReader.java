@@ -435,6 +435,12 @@ final class TargetsReader {
       }
     }
     int port = uri.getPort() == -1 ? defaultPort : uri.getPort();
+    // java.net.URI does not check the port range, so 0 or 99999 would reach the driver.
+    if (port < 1 || port > 65535) {
+      node.problem("got " + shown + "; port " + port + " is out of range; expected a port from 1"
+          + " to 65535, e.g. " + example);
+      return Optional.empty();
+    }
     String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
     Map<String, String> query = new LinkedHashMap<>();
     if (uri.getRawQuery() != null) {

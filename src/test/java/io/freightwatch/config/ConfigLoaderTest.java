@@ -366,6 +366,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rejectsPortOutOfRange() throws Exception {
+    Path file = write("ports.yaml", """
+        targets:
+          postgres:
+            - name: high
+              dsn: postgresql://db:99999/postgres
+            - name: zero
+              dsn: postgresql://db:0/postgres
+            - name: highest
+              dsn: postgresql://db:65535/postgres
+          redis:
+            - name: sessions
+              url: redis://redis:65536
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .hasMessageContaining("ports.yaml:4: targets.postgres[0].dsn: got"
+            + " \"postgresql://db:99999/postgres\"; port 99999 is out of range; expected a port"
+            + " from 1 to 65535")
+        .hasMessageContaining("ports.yaml:6: targets.postgres[1].dsn: got"
+            + " \"postgresql://db:0/postgres\"; port 0 is out of range")
+        .hasMessageContaining("ports.yaml:11: targets.redis[0].url: got \"redis://redis:65536\";"
+            + " port 65536 is out of range")
+        .message().doesNotContain("targets.postgres[2]");
+  }
+
+  @Test
   void reportsInconsistentValues() throws Exception {
     Path file = write("values.yaml", """
         agent:
