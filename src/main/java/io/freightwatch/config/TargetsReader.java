@@ -92,8 +92,8 @@ final class TargetsReader {
     int statementsTop = item.integer("statements_top", PostgresTarget.DEFAULT_STATEMENTS_TOP, 0, 500);
     Duration sizeInterval =
         item.positiveDuration("size_interval", PostgresTarget.DEFAULT_SIZE_INTERVAL);
-    Duration statementsInterval = item.positiveDuration("statements_interval",
-        PostgresTarget.DEFAULT_STATEMENTS_INTERVAL);
+    Duration statementsInterval = item.boundedDuration("statements_interval",
+        PostgresTarget.DEFAULT_STATEMENTS_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
     if (dsnText.isEmpty()) {
       return Optional.empty();
     }

@@ -74,6 +74,27 @@ class PackConfigTest {
   }
 
   @Test
+  void rejectsStatementsIntervalOutOfRange() throws Exception {
+    Path file = write("""
+        targets:
+          postgres:
+            - name: db
+              dsn: postgresql://fw@db:5432/postgres
+              statements_interval: 48h
+            - name: db2
+              dsn: postgresql://fw@db2:5432/postgres
+              statements_interval: 100ms
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("targets.postgres[0].statements_interval: got 2d; expected a"
+            + " duration from 1s to 1h")
+        .hasMessageContaining("targets.postgres[1].statements_interval: got 100ms; expected a"
+            + " duration from 1s to 1h");
+  }
+
+  @Test
   void parsesDecimalAndBinarySizes() {
     assertThat(ByteSizes.parse("2TB")).hasValue(2_000_000_000_000L);
     assertThat(ByteSizes.parse("1.5 GiB")).hasValue(1_610_612_736L);
