@@ -96,8 +96,8 @@ cat <<INFO
   Status page:     $AGENT_URL/
   Agent metrics:   $AGENT_URL/metrics
   Agent alerts:    $AGENT_URL/api/v1/alerts
-  Lab status:      http://127.0.0.1:58081/lab/status
-  Traefik metrics: http://127.0.0.1:58080/metrics
+  Lab status:      http://127.0.0.1:28081/lab/status
+  Traefik metrics: http://127.0.0.1:28080/metrics
 
   Fault switches and alerts follow. Press Ctrl-C to stop.
 

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class AlertPrinter {
 
   /** Port of the alert printer in the demo. */
-  public static final int DEMO_PORT = 58082;
+  public static final int DEMO_PORT = 28082;
 
   private static final Logger LOG = LoggerFactory.getLogger(AlertPrinter.class);
   private static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -62,7 +62,7 @@ public final class AlertPrinter {
     return server.actualPort();
   }
 
-  /** URL to give the agent as webhook receiver, e.g. {@code http://127.0.0.1:58082/alerts}. */
+  /** URL to give the agent as webhook receiver, e.g. {@code http://127.0.0.1:28082/alerts}. */
   public String url() {
     return "http://" + LabPostgres.HOST + ":" + port() + "/alerts";
   }

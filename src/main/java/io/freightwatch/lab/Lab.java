@@ -4,6 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,7 +116,7 @@ public final class Lab implements AutoCloseable {
     return controlApi.port();
   }
 
-  /** Base URL of the control API, e.g. {@code http://127.0.0.1:58081}. */
+  /** Base URL of the control API, e.g. {@code http://127.0.0.1:28081}. */
   public String controlUrl() {
     return "http://" + LabPostgres.HOST + ":" + controlPort();
   }
@@ -213,6 +217,11 @@ public final class Lab implements AutoCloseable {
 
   private void startParts(Consumer<String> progress) {
     Path baseDir = options.baseDir().toAbsolutePath().normalize();
+    requireFreePort(options.postgresPrimaryPort(), "the PostgreSQL primary");
+    requireFreePort(options.postgresReplicaPort(), "the PostgreSQL replica");
+    requireFreePort(options.redisPort(), "Redis");
+    requireFreePort(options.traefikPort(), "the Traefik stand-in");
+    requireFreePort(options.controlPort(), "the control API");
     createDirectory(baseDir);
     progress.accept("Starting PostgreSQL primary and streaming replica in " + baseDir + " ...");
     postgres =
@@ -300,6 +309,24 @@ public final class Lab implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(what + " was interrupted", e);
+    }
+  }
+
+  /**
+   * Fails with the port and what to do when a fixed port cannot be bound on 127.0.0.1, before any
+   * part starts. PostgreSQL would otherwise report it only in its log file.
+   */
+  static void requireFreePort(int port, String part) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    } catch (IOException e) {
+      throw new IllegalStateException("port " + port + " for " + part + " is in use on 127.0.0.1 ("
+          + e.getMessage() + "); stop what listens there (ss -ltnp 'sport = :" + port + "'),"
+          + " for example a demo still running, and start again");
     }
   }
 }

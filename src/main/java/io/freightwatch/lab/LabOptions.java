@@ -32,13 +32,17 @@ public record LabOptions(
     List<Double> traefikBuckets,
     LogisticsWorkload.Rates rates) {
 
-  /** Ports the demo uses: PostgreSQL 55432/55433, Redis 56379, Traefik 58080, control 58081. */
-  public static final int DEMO_POSTGRES_PRIMARY_PORT = 55432;
+  /**
+   * Ports the demo uses: PostgreSQL 25432/25433, Redis 26379, Traefik 28080, control 28081. They
+   * lie below Linux's default ephemeral range (32768 to 60999), where an outgoing connection of
+   * any program can hold a port for a moment and make the demo fail to bind it.
+   */
+  public static final int DEMO_POSTGRES_PRIMARY_PORT = 25432;
 
-  public static final int DEMO_POSTGRES_REPLICA_PORT = 55433;
-  public static final int DEMO_REDIS_PORT = 56379;
-  public static final int DEMO_TRAEFIK_PORT = 58080;
-  public static final int DEMO_CONTROL_PORT = 58081;
+  public static final int DEMO_POSTGRES_REPLICA_PORT = 25433;
+  public static final int DEMO_REDIS_PORT = 26379;
+  public static final int DEMO_TRAEFIK_PORT = 28080;
+  public static final int DEMO_CONTROL_PORT = 28081;
 
   public LabOptions {
     Objects.requireNonNull(baseDir, "baseDir");

@@ -67,7 +67,7 @@ public final class OdooHttpStandIn {
     return server.actualPort();
   }
 
-  /** Base URL of a tenant's Odoo, e.g. {@code http://127.0.0.1:58082/acme}. */
+  /** Base URL of a tenant's Odoo, e.g. {@code http://127.0.0.1:28082/acme}. */
   public String baseUrl(String tenant) {
     return "http://" + LabPostgres.HOST + ":" + port() + "/" + tenant;
   }

@@ -164,7 +164,7 @@ public final class TraefikStandIn implements AutoCloseable {
     return server.actualPort();
   }
 
-  /** URL of the metrics endpoint, e.g. {@code http://127.0.0.1:58080/metrics}. */
+  /** URL of the metrics endpoint, e.g. {@code http://127.0.0.1:28080/metrics}. */
   public String metricsUrl() {
     return "http://" + LabPostgres.HOST + ":" + port() + "/metrics";
   }
