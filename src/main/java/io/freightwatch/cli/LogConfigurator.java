@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Sets up the agent's logging in code: one line per event on stderr, so stdout stays free for
@@ -70,6 +72,8 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     stderr.setEncoder(encoder);
     stderr.start();
 
+    // Before any level is set, so that the propagator copies every level to java.util.logging.
+    routeJavaUtilLogging(context);
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.addAppender(stderr);
     Level rootLevel = rootLevel(System.getenv(LEVEL_VARIABLE));
@@ -78,7 +82,26 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     // agent when it logs at ERROR or OFF.
     LIBRARY_LEVELS.forEach((name, level) -> context.getLogger(name)
         .setLevel(rootLevel.isGreaterOrEqual(level) ? rootLevel : level));
+    // Lettuce's reconnect loop warns at every failed attempt, every few seconds while a Redis
+    // server is down; the collector already logs the failed scrape once per error.
+    context.getLogger("io.lettuce.core.protocol.ConnectionWatchdog").setLevel(
+        rootLevel.isGreaterOrEqual(Level.ERROR) ? rootLevel : Level.ERROR);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /**
+   * Sends java.util.logging records, which the PostgreSQL driver writes, to Logback, so that they
+   * carry the agent's format and levels. The propagator copies Logback's levels to the JDK's
+   * loggers, so that a record below the level costs no more than a level check in the driver.
+   */
+  static void routeJavaUtilLogging(LoggerContext context) {
+    LevelChangePropagator propagator = new LevelChangePropagator();
+    propagator.setContext(context);
+    propagator.setResetJUL(true);
+    propagator.start();
+    context.addListener(propagator);
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
   }
 
   /**

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 class LogConfiguratorTest {
 
@@ -33,6 +34,19 @@ class LogConfiguratorTest {
 
     assertThat(configurator.configure(context)).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
     assertThat(context.getLogger("io.netty").getLevel()).isNull();
+  }
+
+  @Test
+  void routesJavaUtilLoggingWithLevels() {
+    LoggerContext context = new LoggerContext();
+
+    LogConfigurator.routeJavaUtilLogging(context);
+    context.getLogger("org.postgresql").setLevel(Level.WARN);
+
+    assertThat(java.util.logging.Logger.getLogger("").getHandlers())
+        .hasAtLeastOneElementOfType(SLF4JBridgeHandler.class);
+    assertThat(java.util.logging.Logger.getLogger("org.postgresql").getLevel())
+        .isEqualTo(java.util.logging.Level.WARNING);
   }
 
   @Test
