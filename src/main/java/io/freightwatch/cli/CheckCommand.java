@@ -52,7 +52,8 @@ final class CheckCommand implements Callable<Integer> {
         + tenants + " Odoo tenant(s)" + (discovering > 0 ? " plus discovery on " + discovering
             + " server(s)" : "") + ", "
         + config.redis().size() + " Redis, "
-        + config.traefik().size() + " Traefik target(s); "
+        + config.traefik().size() + " Traefik, "
+        + config.odooHttp().size() + " Odoo HTTP target(s); "
         + config.rules().specs().size() + " rule(s); "
         + config.receivers().size() + " receiver(s)";
   }

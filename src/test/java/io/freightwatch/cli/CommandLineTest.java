@@ -73,6 +73,7 @@ class CommandLineTest {
 
     assertThat(exit).as(err.toString()).isZero();
     assertThat(out.toString()).startsWith("configuration is valid: 0 PostgreSQL");
+    assertThat(out.toString()).contains("0 Traefik, 0 Odoo HTTP target(s);");
   }
 
   @Test
