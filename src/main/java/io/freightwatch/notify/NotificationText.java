@@ -9,9 +9,9 @@ import java.util.Map;
 
 /**
  * The summary a notification shows for one alert change. A firing alert shows its rule's summary.
- * A resolved alert keeps the text and value it fired with, so its notification starts with a line
- * stating that it resolved, how long it fired and its last value while firing, followed by that
- * text.
+ * A resolved alert's notification states that it resolved and how long it fired, followed by the
+ * summary rendered with its worst value while firing, or, for a rule without a direction such as
+ * {@code ==}, with its last value while firing.
  */
 public final class NotificationText {
 
@@ -21,8 +21,8 @@ public final class NotificationText {
   private NotificationText() {}
 
   /**
-   * Returns the summary of {@code event}, such as "Resolved after firing for 12m 30s (last value
-   * 57). While firing: Carrier labels for acme are backing up: ...".
+   * Returns the summary of {@code event}, such as "Resolved after firing for 12m 30s. At its
+   * worst: Carrier labels for acme are backing up: ...".
    */
   public static String summary(AlertEvent event) {
     Alert alert = event.alert();
@@ -35,12 +35,17 @@ public final class NotificationText {
       text.append(" after firing for ")
           .append(SummaryTemplate.formatDuration(Math.max(0, firing.toMillis()) / 1000.0));
     }
-    if (Double.isFinite(alert.value())) {
-      text.append(" (last value ").append(SummaryTemplate.formatNumber(alert.value())).append(')');
-    }
-    text.append('.');
-    if (!alert.summary().isBlank()) {
-      text.append(" While firing: ").append(alert.summary());
+    String worst = alert.annotations().getOrDefault(Alert.WORST_SUMMARY, "");
+    if (!worst.isBlank()) {
+      text.append(". At its worst: ").append(worst);
+    } else if (!alert.summary().isBlank()) {
+      text.append(". While firing: ").append(alert.summary());
+    } else if (Double.isFinite(alert.value())) {
+      // Without a summary the bare value is all there is to show.
+      text.append(" (last value ").append(SummaryTemplate.formatNumber(alert.value()))
+          .append(").");
+    } else {
+      text.append('.');
     }
     return text.toString();
   }

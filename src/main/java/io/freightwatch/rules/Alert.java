@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param labels identifying labels: the series labels, the rule's labels, {@code alertname},
  *     {@code severity}, {@code domain}, {@code owner} and {@code customer_facing}
  * @param annotations descriptive fields: {@code summary} (rendered with live values), {@code
- *     runbook}, {@code dashboard}, {@code process}
+ *     runbook}, {@code dashboard}, {@code process}, and {@value #WORST_SUMMARY} while the worst
+ *     value differs from the latest
  * @param state current state
  * @param value the latest value compared with the threshold
  * @param activeSince when the condition started to hold
@@ -42,6 +43,13 @@ public record Alert(
     Objects.requireNonNull(firingSince, "firingSince");
     Objects.requireNonNull(resolvedAt, "resolvedAt");
   }
+
+  /**
+   * Annotation with the summary rendered with the alert's worst value since it started firing,
+   * when that differs from the latest summary: the highest value for a {@code >} threshold, the
+   * lowest for a {@code <} one.
+   */
+  public static final String WORST_SUMMARY = "worst_summary";
 
   public String summary() {
     return annotations.getOrDefault("summary", "");

@@ -28,6 +28,9 @@ final class AlertInstance {
 
   double value = Double.NaN;
   String summary = "";
+  /** The worst value since the alert started firing, and the summary rendered with it. */
+  double worstValue = Double.NaN;
+  String worstSummary = "";
   AlertStateMachine.Transition lastTransition = AlertStateMachine.Transition.NONE;
   RuleSpec.Severity severity;
   boolean escalated;
@@ -98,6 +101,26 @@ final class AlertInstance {
     return labels;
   }
 
+  /**
+   * Keeps the value and summary of this evaluation when the alert has just started firing, or
+   * when it fires and the value is worse than the worst so far in {@code direction} (1: higher is
+   * worse, -1: lower is worse, 0: nothing is tracked).
+   */
+  void trackWorst(int direction) {
+    if (direction == 0 || Double.isNaN(value)) {
+      return;
+    }
+    if (lastTransition == AlertStateMachine.Transition.FIRED || Double.isNaN(worstValue)) {
+      if (isFiring()) {
+        worstValue = value;
+        worstSummary = summary;
+      }
+    } else if (isFiring() && (value - worstValue) * direction > 0) {
+      worstValue = value;
+      worstSummary = summary;
+    }
+  }
+
   Optional<Alert> snapshot() {
     return machine.state().map(state -> {
       Map<String, String> annotations = new LinkedHashMap<>();
@@ -111,6 +134,9 @@ final class AlertInstance {
       }
       annotations.putAll(context);
       mutedBy.ifPresent(reason -> annotations.put("muted_by", reason));
+      if (!worstSummary.isEmpty() && !worstSummary.equals(summary)) {
+        annotations.put(Alert.WORST_SUMMARY, worstSummary);
+      }
       return new Alert(fingerprint, rule, labels(), annotations, state, value,
           machine.activeSince(), machine.firingSince(), machine.resolvedAt());
     });

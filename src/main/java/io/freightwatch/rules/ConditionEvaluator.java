@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
@@ -226,6 +227,20 @@ final class ConditionEvaluator {
   }
 
   /** Returns the threshold of a single-comparison condition; NaN for the other forms. */
+  /** Returns the comparison of a condition. A combination takes its first condition's. */
+  static Optional<RuleSpec.Comparison> comparisonOf(RuleCondition condition) {
+    if (condition instanceof RuleCondition.Threshold t) {
+      return Optional.of(t.comparison());
+    } else if (condition instanceof RuleCondition.Ratio r) {
+      return Optional.of(r.comparison());
+    } else if (condition instanceof RuleCondition.Growth g) {
+      return Optional.of(g.comparison());
+    } else if (condition instanceof RuleCondition.Combination c) {
+      return comparisonOf(c.conditions().get(0));
+    }
+    return Optional.empty();
+  }
+
   static double thresholdOf(RuleCondition condition) {
     if (condition instanceof RuleCondition.Threshold t) {
       return t.threshold();

@@ -160,6 +160,7 @@ public final class RuleEngine {
           instance.summary = instance.summaryPrefix + rule.render(instance)
               + instance.summarySuffix;
         }
+        instance.trackWorst(rule.worseDirection());
       }
     }
     List<AlertEvent> events = notifications(active);
@@ -273,6 +274,14 @@ public final class RuleEngine {
       return true;
     }
 
+    /**
+     * Returns 1 when a higher value is a worse one (a {@code >} or {@code >=} threshold), -1 when
+     * a lower one is, and 0 when the rule has no such direction.
+     */
+    int worseDirection() {
+      return 0;
+    }
+
     void evaluate(Instant now) {
       Map<Labels, ConditionEvaluator.Result> results = results(now);
       for (Map.Entry<Labels, ConditionEvaluator.Result> entry : results.entrySet()) {
@@ -360,6 +369,15 @@ public final class RuleEngine {
     @Override
     boolean readsOtherSignals() {
       return !spec.impact().summary().signals().isEmpty();
+    }
+
+    @Override
+    int worseDirection() {
+      return ConditionEvaluator.comparisonOf(spec.condition()).map(comparison -> switch (comparison) {
+        case GREATER, GREATER_OR_EQUAL -> 1;
+        case LESS, LESS_OR_EQUAL -> -1;
+        case EQUAL, NOT_EQUAL -> 0;
+      }).orElse(0);
     }
 
     @Override

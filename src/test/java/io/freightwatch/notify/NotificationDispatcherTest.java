@@ -115,8 +115,8 @@ class NotificationDispatcherTest {
 
     JsonNode body = server.requests().get(1).json();
     JsonNode annotations = body.get("alerts").get(0).get("annotations");
-    assertThat(annotations.get("summary").asText()).isEqualTo("Resolved after firing for 8m 0s"
-        + " (last value 120). While firing: labels for acme are late");
+    assertThat(annotations.get("summary").asText()).isEqualTo("Resolved after firing for 8m 0s."
+        + " While firing: labels for acme are late");
     assertThat(annotations.get("firing_summary").asText()).isEqualTo("labels for acme are late");
     assertThat(body.get("commonAnnotations").get("summary").asText()).startsWith("Resolved");
     JsonNode firing = server.requests().get(0).json().get("alerts").get(0).get("annotations");

@@ -33,7 +33,7 @@ class NotificationTextTest {
         event(AlertEvent.Kind.RESOLVED, 57, SUMMARY, Optional.of(FIRED.plusSeconds(750)));
 
     assertThat(NotificationText.summary(event)).isEqualTo(
-        "Resolved after firing for 12m 30s (last value 57). While firing: " + SUMMARY);
+        "Resolved after firing for 12m 30s. While firing: " + SUMMARY);
     assertThat(NotificationText.annotations(event))
         .containsEntry("firing_summary", SUMMARY)
         .containsEntry("runbook", "r.md")
@@ -41,12 +41,23 @@ class NotificationTextTest {
   }
 
   @Test
+  void resolvedShowsWorstSummary() {
+    String worst = "Carrier labels for acme are backing up: 140 label jobs wait for a retry";
+    AlertEvent event = event(AlertEvent.Kind.RESOLVED, 57, SUMMARY,
+        Optional.of(FIRED.plusSeconds(750)), Map.of(Alert.WORST_SUMMARY, worst));
+
+    assertThat(NotificationText.summary(event)).isEqualTo(
+        "Resolved after firing for 12m 30s. At its worst: " + worst);
+    assertThat(NotificationText.annotations(event)).containsEntry("firing_summary", SUMMARY);
+  }
+
+  @Test
   void resolvedShortFiringKeepsTenths() {
     AlertEvent event =
-        event(AlertEvent.Kind.RESOLVED, 0.25, SUMMARY, Optional.of(FIRED.plusMillis(4700)));
+        event(AlertEvent.Kind.RESOLVED, 0.25, "", Optional.of(FIRED.plusMillis(4700)));
 
     assertThat(NotificationText.summary(event))
-        .startsWith("Resolved after firing for 4.7s (last value 0.25).");
+        .isEqualTo("Resolved after firing for 4.7s (last value 0.25).");
   }
 
   @Test
@@ -60,10 +71,18 @@ class NotificationTextTest {
 
   private static AlertEvent event(
       AlertEvent.Kind kind, double value, String summary, Optional<Instant> resolvedAt) {
+    return event(kind, value, summary, resolvedAt, Map.of());
+  }
+
+  private static AlertEvent event(AlertEvent.Kind kind, double value, String summary,
+      Optional<Instant> resolvedAt, Map<String, String> extraAnnotations) {
+    Map<String, String> annotations = new java.util.LinkedHashMap<>(
+        Map.of("summary", summary, "runbook", "r.md"));
+    annotations.putAll(extraAnnotations);
     Labels labels = Labels.of("alertname", "carrier_label_backlog", "tenant", "acme");
     AlertState state = resolvedAt.isPresent() ? AlertState.RESOLVED : AlertState.FIRING;
     Alert alert = new Alert(Fingerprints.of(labels), "carrier_label_backlog", labels,
-        Map.of("summary", summary, "runbook", "r.md"), state, value, FIRED.minusSeconds(60),
+        annotations, state, value, FIRED.minusSeconds(60),
         Optional.of(FIRED), resolvedAt);
     return new AlertEvent(kind, alert);
   }

@@ -165,4 +165,42 @@ class RuleEngineTest {
       assertThat(event.alert().summary()).startsWith("Carrier labels for acme: 120 pending");
     });
   }
+
+  @Test
+  void resolvedAlertKeepsWorstText() {
+    RuleEngine engine = new RuleEngine(store, List.of(backlogRule(Duration.ZERO)));
+    scrapeTenant("acme", 120, 1500, T0);
+    engine.evaluate(T0);
+    scrapeTenant("acme", 300, 1800, T0.plusSeconds(15));
+    engine.evaluate(T0.plusSeconds(15));
+    scrapeTenant("acme", 80, 600, T0.plusSeconds(30));
+    engine.evaluate(T0.plusSeconds(30));
+
+    scrapeTenant("acme", 20, 30, T0.plusSeconds(45));
+    List<AlertEvent> events = engine.evaluate(T0.plusSeconds(45));
+
+    assertThat(events).singleElement().satisfies(event -> {
+      assertThat(event.kind()).isEqualTo(AlertEvent.Kind.RESOLVED);
+      assertThat(event.alert().summary()).startsWith("Carrier labels for acme: 80 pending");
+      assertThat(event.alert().annotations().get(Alert.WORST_SUMMARY))
+          .startsWith("Carrier labels for acme: 300 pending, oldest 30m 0s");
+    });
+  }
+
+  @Test
+  void worstTextStartsAgainAtNextFiring() {
+    RuleEngine engine = new RuleEngine(store, List.of(backlogRule(Duration.ZERO)));
+    scrapeTenant("acme", 300, 1800, T0);
+    engine.evaluate(T0);
+    scrapeTenant("acme", 20, 30, T0.plusSeconds(15));
+    engine.evaluate(T0.plusSeconds(15));
+
+    scrapeTenant("acme", 90, 100, T0.plusSeconds(30));
+    List<AlertEvent> events = engine.evaluate(T0.plusSeconds(30));
+
+    assertThat(events).singleElement().satisfies(event -> {
+      assertThat(event.kind()).isEqualTo(AlertEvent.Kind.FIRING);
+      assertThat(event.alert().annotations()).doesNotContainKey(Alert.WORST_SUMMARY);
+    });
+  }
 }
