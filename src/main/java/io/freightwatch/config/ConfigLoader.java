@@ -118,9 +118,13 @@ public final class ConfigLoader {
           "got \"" + listen + "\"; expected host:port, e.g. 0.0.0.0:9187"));
     } else {
       host = listen.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
+      boolean bracketed = host.startsWith("[") && host.endsWith("]");
+      if (bracketed) {
         host = host.substring(1, host.length() - 1);
       }
+      ListenHost.problem(host, bracketed).ifPresent(problem -> node.get("listen").ifPresent(
+          n -> n.problem("got \"" + listen + "\"; " + problem + "; use an IP address or host"
+              + " name of this machine, e.g. 0.0.0.0:9187 for every interface")));
       try {
         port = Integer.parseInt(listen.substring(colon + 1));
         if (port < 0 || port > 65535) {
