@@ -73,6 +73,11 @@ public final class ConfigLoader {
     notes.clear();
     Problems problems = new Problems();
     Path absolute = file.toAbsolutePath().normalize();
+    if (Files.isDirectory(absolute)) {
+      problems.add(file.toString(), "", "is a directory, not a file; pass the path of the YAML"
+          + " configuration file in it, e.g. " + file.resolve("freightwatch.yaml"));
+      problems.throwIfAny();
+    }
     if (!Files.isRegularFile(absolute)) {
       problems.add(file.toString(), "", "file not found; pass the path of a YAML configuration file");
       problems.throwIfAny();

@@ -64,6 +64,28 @@ class CommandLineTest {
   }
 
   @Test
+  void checkReportsDirectoryAsConfig() {
+    int exit = execute("check", "--config", dir.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains(dir + ": is a directory, not a file; pass the path of the"
+        + " YAML configuration file in it, e.g. " + dir.resolve("freightwatch.yaml"));
+    assertThat(err.toString()).doesNotContain("file not found");
+  }
+
+  @Test
+  void checkRejectsListenHostThatIsNoAddress() throws Exception {
+    Path file = dir.resolve("listen.yaml");
+    Files.writeString(file, "agent:\n  listen: 999.1.1.1:80\n");
+
+    int exit = execute("check", "--config", file.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("listen.yaml:2: agent.listen: got \"999.1.1.1:80\";"
+        + " 999.1.1.1 is not a valid IPv4 address");
+  }
+
+  @Test
   void checkAcceptsShippedRules() throws Exception {
     Path file = dir.resolve("ok.yaml");
     Files.writeString(file, "rules:\n  directory: " + Path.of("alert-rules").toAbsolutePath()
