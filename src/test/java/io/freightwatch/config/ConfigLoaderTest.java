@@ -155,6 +155,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void suggestsEachServerNameOnce() throws Exception {
+    Path file = write("servers.yaml", """
+        targets:
+          postgres:
+            - name: pg1
+              dsn: postgresql://db1:5432/postgres
+            - name: pg1
+              dsn: postgresql://db2:5432/postgres
+          odoo:
+            - server: pg2
+              tenants: [{name: acme, database: odoo_acme}]
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("servers.yaml:5: targets.postgres[1].name: got \"pg1\"; another target"
+            + " of this kind already has this name; names must be unique")
+        .hasMessageContaining("servers.yaml:8: targets.odoo[0].server: got \"pg2\"; no"
+            + " targets.postgres entry has this name; use one of [pg1]");
+  }
+
+  @Test
   void rejectsPasswordWrittenInFile() throws Exception {
     Path file = write("pw.yaml", """
         targets:
