@@ -170,8 +170,8 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("servers.yaml:5: targets.postgres[1].name: got \"pg1\"; another target"
-            + " of this kind already has this name; names must be unique")
+        .hasMessageContaining("servers.yaml:5: targets.postgres[1].name: got \"pg1\"; another"
+            + " target of this kind already has this name; names must be unique")
         .hasMessageContaining("servers.yaml:8: targets.odoo[0].server: got \"pg2\"; no"
             + " targets.postgres entry has this name; use one of [pg1]");
   }
