@@ -36,6 +36,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -126,7 +127,8 @@ public final class AgentVerticle extends VerticleBase {
         .compose(this::startDispatcher)
         .compose(started -> vertx.createHttpServer()
             .requestHandler(api().router(vertx))
-            .listen(config.agent().listenPort(), config.agent().listenHost()))
+            .listen(config.agent().listenPort(), config.agent().listenHost())
+            .recover(this::explainListenFailure))
         .onSuccess(listening -> {
           server = listening;
           LOG.info("agent started listen={}:{} targets={} rules={} slos={} receivers={}"
@@ -303,6 +305,23 @@ public final class AgentVerticle extends VerticleBase {
         reload();
       }
     });
+  }
+
+  /**
+   * Fails with a {@link BindException} whose message adds what to do when the listen address is
+   * taken. Other failures pass unchanged.
+   */
+  private Future<HttpServer> explainListenFailure(Throwable failure) {
+    String message = String.valueOf(failure.getMessage());
+    // A native transport may report the bind error as a plain IOException, so the text counts too.
+    if (!(failure instanceof BindException) && !message.contains("Address already in use")) {
+      return Future.failedFuture(failure);
+    }
+    String address = config.agent().listenHost() + ":" + config.agent().listenPort();
+    BindException explained = new BindException(message + ": another agent or process listens"
+        + " on " + address + "; stop it or set agent.listen to a free port");
+    explained.initCause(failure);
+    return Future.failedFuture(explained);
   }
 
   private void writeReloadMetrics(boolean success) {

@@ -73,6 +73,11 @@ public final class ConfigLoader {
     notes.clear();
     Problems problems = new Problems();
     Path absolute = file.toAbsolutePath().normalize();
+    if (Files.isDirectory(absolute)) {
+      problems.add(file.toString(), "", "is a directory, not a file; pass the path of the YAML"
+          + " configuration file in it, e.g. " + file.resolve("freightwatch.yaml"));
+      problems.throwIfAny();
+    }
     if (!Files.isRegularFile(absolute)) {
       problems.add(file.toString(), "", "file not found; pass the path of a YAML configuration file");
       problems.throwIfAny();
@@ -118,9 +123,13 @@ public final class ConfigLoader {
           "got \"" + listen + "\"; expected host:port, e.g. 0.0.0.0:9187"));
     } else {
       host = listen.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
+      boolean bracketed = host.startsWith("[") && host.endsWith("]");
+      if (bracketed) {
         host = host.substring(1, host.length() - 1);
       }
+      ListenHost.problem(host, bracketed).ifPresent(problem -> node.get("listen").ifPresent(
+          n -> n.problem("got \"" + listen + "\"; " + problem + "; use an IP address or host"
+              + " name of this machine, e.g. 0.0.0.0:9187 for every interface")));
       try {
         port = Integer.parseInt(listen.substring(colon + 1));
         if (port < 0 || port > 65535) {

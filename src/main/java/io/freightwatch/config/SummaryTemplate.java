@@ -55,8 +55,16 @@ public final class SummaryTemplate {
       }
       int close = text.indexOf("}}", open);
       if (close < 0) {
-        throw new IllegalArgumentException("placeholder at character " + open
-            + " is not closed; end it with }}");
+        throw new IllegalArgumentException("placeholder " + excerpt(text, open)
+            + " at character " + (open + 1) + " is not closed; end it with }}");
+      }
+      // Without this check, the }} of the next placeholder would close this one, and the error
+      // would be about the text of both.
+      int nextOpen = text.indexOf("{{", open + 2);
+      if (nextOpen >= 0 && nextOpen < close) {
+        throw new IllegalArgumentException("placeholder " + excerpt(text, open)
+            + " at character " + (open + 1) + " is not closed before the next {{ at character "
+            + (nextOpen + 1) + "; end it with }}");
       }
       parts.add(parsePlaceholder(text.substring(open + 2, close).trim()));
       position = close + 2;
@@ -149,6 +157,23 @@ public final class SummaryTemplate {
       return minutes + "m " + secs + "s";
     }
     return secs + "s";
+  }
+
+  /**
+   * Returns the text from {@code open} up to the next placeholder or line end, at most 30
+   * characters, so that an error shows which placeholder it means.
+   */
+  private static String excerpt(String text, int open) {
+    int end = Math.min(text.length(), open + 30);
+    int nextOpen = text.indexOf("{{", open + 2);
+    if (nextOpen >= 0 && nextOpen < end) {
+      end = nextOpen;
+    }
+    int newline = text.indexOf('\n', open);
+    if (newline >= 0 && newline < end) {
+      end = newline;
+    }
+    return "\"" + text.substring(open, end).strip() + "\"";
   }
 
   private static Placeholder parsePlaceholder(String body) {

@@ -132,7 +132,7 @@ final class TargetsReader {
     if (!serverName.isEmpty() && server.isEmpty()) {
       item.get("server").ifPresent(n -> n.problem("got \"" + serverName
           + "\"; no targets.postgres entry has this name; use one of "
-          + postgres.stream().map(PostgresTarget::name).toList()));
+          + postgres.stream().map(PostgresTarget::name).distinct().toList()));
     }
     List<OdooTarget.Tenant> tenants = new ArrayList<>();
     Set<String> tenantNames = new HashSet<>();

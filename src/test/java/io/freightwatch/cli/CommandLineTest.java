@@ -2,12 +2,18 @@ package io.freightwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 class CommandLineTest {
@@ -61,6 +67,53 @@ class CommandLineTest {
 
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("absent.yaml: file not found");
+  }
+
+  @Test
+  void checkReportsDirectoryAsConfig() {
+    int exit = execute("check", "--config", dir.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains(dir + ": is a directory, not a file; pass the path of the"
+        + " YAML configuration file in it, e.g. " + dir.resolve("freightwatch.yaml"));
+    assertThat(err.toString()).doesNotContain("file not found");
+  }
+
+  @Test
+  void checkRejectsListenHostThatIsNoAddress() throws Exception {
+    Path file = dir.resolve("listen.yaml");
+    Files.writeString(file, "agent:\n  listen: 999.1.1.1:80\n");
+
+    int exit = execute("check", "--config", file.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("listen.yaml:2: agent.listen: got \"999.1.1.1:80\";"
+        + " 999.1.1.1 is not a valid IPv4 address");
+  }
+
+  @Test
+  void runExplainsTakenListenPort() throws Exception {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(RunCommand.class);
+    logger.addAppender(logs);
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String address = "127.0.0.1:" + taken.getLocalPort();
+      Path file = dir.resolve("taken.yaml");
+      Files.writeString(file, "agent:\n  listen: " + address + "\n");
+
+      int exit = execute("run", "--config", file.toString());
+
+      assertThat(exit).isEqualTo(1);
+      assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+          .anySatisfy(message -> assertThat(message)
+              .startsWith("agent failed to start listen=" + address)
+              .contains("Address already in use")
+              .endsWith(": another agent or process listens on " + address
+                  + "; stop it or set agent.listen to a free port\""));
+    } finally {
+      logger.detachAppender(logs);
+    }
   }
 
   @Test

@@ -125,6 +125,58 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rejectsListenHostThatIsNoAddress() throws Exception {
+    Path file = write("listen.yaml", """
+        agent:
+          listen: 999.1.1.1:80
+        targets: {}
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("listen.yaml:2: agent.listen: got \"999.1.1.1:80\"; 999.1.1.1 is not"
+            + " a valid IPv4 address: it needs 4 numbers from 0 to 255, without leading zeros; use"
+            + " an IP address or host name of this machine, e.g. 0.0.0.0:9187 for every"
+            + " interface");
+  }
+
+  @Test
+  void acceptsBracketedIpv6Listen() throws Exception {
+    Path file = write("ipv6.yaml", """
+        agent:
+          listen: "[::1]:9187"
+        targets: {}
+        """);
+
+    AgentConfig config = new ConfigLoader(Map.of()).load(file);
+
+    assertThat(config.agent().listenHost()).isEqualTo("::1");
+    assertThat(config.agent().listenPort()).isEqualTo(9187);
+  }
+
+  @Test
+  void suggestsEachServerNameOnce() throws Exception {
+    Path file = write("servers.yaml", """
+        targets:
+          postgres:
+            - name: pg1
+              dsn: postgresql://db1:5432/postgres
+            - name: pg1
+              dsn: postgresql://db2:5432/postgres
+          odoo:
+            - server: pg2
+              tenants: [{name: acme, database: odoo_acme}]
+        """);
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("servers.yaml:5: targets.postgres[1].name: got \"pg1\"; another"
+            + " target of this kind already has this name; names must be unique")
+        .hasMessageContaining("servers.yaml:8: targets.odoo[0].server: got \"pg2\"; no"
+            + " targets.postgres entry has this name; use one of [pg1]");
+  }
+
+  @Test
   void rejectsPasswordWrittenInFile() throws Exception {
     Path file = write("pw.yaml", """
         targets:

@@ -105,6 +105,15 @@ class SummaryTemplateTest {
     assertThatThrownBy(() -> SummaryTemplate.parse("{{ $value | humanize }}"))
         .hasMessageContaining("uses unknown format \"humanize\"");
     assertThatThrownBy(() -> SummaryTemplate.parse("{{ $value"))
-        .hasMessageContaining("is not closed");
+        .hasMessage("placeholder \"{{ $value\" at character 1 is not closed; end it with }}");
+  }
+
+  @Test
+  void rejectsPlaceholderClosedByNextOne() {
+    assertThatThrownBy(() -> SummaryTemplate.parse(
+        "Tenant {{ $labels.tenant has {{ $value | percent }} failed"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("placeholder \"{{ $labels.tenant has\" at character 8 is not closed before"
+            + " the next {{ at character 30; end it with }}");
   }
 }
