@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.freightwatch.store.Labels;
 import io.freightwatch.store.Sample;
 import io.freightwatch.store.SeriesStore;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,5 +67,31 @@ class MetricsEndpointTest {
             "freightwatch_notifications_total{outcome=\"delivered\",receiver=\"pagerduty\"}"
                 + " 7.0\n")
         .endsWith("# EOF\n");
+  }
+
+  @Test
+  void exportsJvmAndProcessMetrics() {
+    String body = text(endpoint().render(null));
+
+    assertThat(body)
+        .contains("# TYPE jvm_memory_used_bytes gauge\n")
+        .contains("# TYPE jvm_threads_current gauge\n")
+        .contains("# TYPE jvm_classes_currently_loaded gauge\n")
+        .contains("# TYPE jvm_gc_collection_seconds summary\n")
+        .contains("# TYPE jvm_buffer_pool_used_bytes gauge\n")
+        .contains("# TYPE jvm_compilation_time_seconds_total counter\n")
+        .contains("# TYPE jvm_runtime_info gauge\n")
+        .contains("# TYPE process_cpu_seconds_total counter\n");
+  }
+
+  @Test
+  void nativeMemoryMetricsOnlyWithNativeMemoryTracking() {
+    boolean tracking = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .anyMatch(argument -> argument.startsWith("-XX:NativeMemoryTracking=")
+            && !argument.equals("-XX:NativeMemoryTracking=off"));
+
+    assertThat(MetricsEndpoint.tracksNativeMemory()).isEqualTo(tracking);
+    assertThat(text(endpoint().render(null)).contains("jvm_native_memory_committed_bytes"))
+        .isEqualTo(tracking);
   }
 }
