@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final int MAX_BODY_BYTES = 64 * 1024;
 
@@ -132,7 +131,7 @@ public final class HttpApi {
   }
 
   private void slos(RoutingContext ctx) {
-    ArrayNode list = JSON.createArrayNode();
+    ArrayNode list = Json.MAPPER.createArrayNode();
     for (SloStatus status : slos.get()) {
       ObjectNode item = list.addObject();
       item.put("name", status.spec().name());
@@ -159,21 +158,21 @@ public final class HttpApi {
         window.put("hasEnoughEvents", burn.hasEnoughEvents());
       }
     }
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("status", "success");
     body.putObject("data").set("slos", list);
     json(ctx, body);
   }
 
   private void listSilences(RoutingContext ctx) {
-    ArrayNode list = JSON.createArrayNode();
+    ArrayNode list = Json.MAPPER.createArrayNode();
     Instant now = clock.instant();
     for (SilenceSpec silence : silences.list()) {
       ObjectNode item = silenceJson(silence);
       item.put("active", silence.isActive(now));
       list.add(item);
     }
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("status", "success");
     body.putObject("data").set("silences", list);
     json(ctx, body);
@@ -185,7 +184,7 @@ public final class HttpApi {
     }
     SilenceSpec silence;
     try {
-      silence = parseSilence(JSON.readTree(ctx.body().asString()), clock.instant());
+      silence = parseSilence(Json.MAPPER.readTree(ctx.body().asString()), clock.instant());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       error(ctx, 400, "invalid silence: the body is not JSON (" + e.getOriginalMessage() + ")");
       return;
@@ -195,7 +194,7 @@ public final class HttpApi {
     }
     silences.add(silence);
     silencesChanged.accept(silences.list());
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("status", "success");
     body.putObject("data").put("silenceID", silence.id());
     json(ctx, body);
@@ -211,7 +210,7 @@ public final class HttpApi {
       return;
     }
     silencesChanged.accept(silences.list());
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("status", "success");
     json(ctx, body);
   }
@@ -222,7 +221,7 @@ public final class HttpApi {
     }
     reload.get().onComplete(result -> {
       if (result.succeeded()) {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("status", "success");
         body.putObject("data").put("outcome", result.result());
         json(ctx, body);
@@ -321,7 +320,7 @@ public final class HttpApi {
   }
 
   private static ObjectNode silenceJson(SilenceSpec silence) {
-    ObjectNode item = JSON.createObjectNode();
+    ObjectNode item = Json.MAPPER.createObjectNode();
     item.put("id", silence.id());
     ObjectNode matchers = item.putObject("matchers");
     for (LabelMatcher matcher : silence.matchers()) {
@@ -337,7 +336,7 @@ public final class HttpApi {
   }
 
   private static void error(RoutingContext ctx, int status, String message) {
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("status", "error");
     body.put("error", message);
     ctx.response()
@@ -379,19 +378,19 @@ public final class HttpApi {
           + "\"; use pending, firing or resolved");
       return;
     }
-    ArrayNode list = JSON.createArrayNode();
+    ArrayNode list = Json.MAPPER.createArrayNode();
     alerts.get().stream()
         .filter(a -> stateFilter.map(s -> a.state().apiName().equals(s)).orElse(true))
         .sorted(Comparator.comparing(Alert::rule).thenComparing(a -> a.labels().toString()))
         .forEach(alert -> list.add(alertJson(alert)));
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("status", "success");
     body.putObject("data").set("alerts", list);
     json(ctx, body);
   }
 
   private void targets(RoutingContext ctx) {
-    ArrayNode list = JSON.createArrayNode();
+    ArrayNode list = Json.MAPPER.createArrayNode();
     for (TargetHealth health : targets.get()) {
       ObjectNode item = list.addObject();
       item.put("source", health.target().source());
@@ -404,14 +403,14 @@ public final class HttpApi {
       item.put("lastError", health.lastError());
       item.put("skippedScrapes", health.skippedScrapes());
     }
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("status", "success");
     body.putObject("data").set("targets", list);
     json(ctx, body);
   }
 
   static ObjectNode alertJson(Alert alert) {
-    ObjectNode item = JSON.createObjectNode();
+    ObjectNode item = Json.MAPPER.createObjectNode();
     item.put("fingerprint", alert.fingerprint());
     item.put("rule", alert.rule());
     item.put("state", alert.state().apiName());
@@ -445,5 +444,13 @@ public final class HttpApi {
         .setStatusCode(status)
         .putHeader("Content-Type", "text/plain; charset=utf-8")
         .end(body);
+  }
+
+  /**
+   * Holder of the JSON mapper, so that it is created on first use. Creating it loads about 360
+   * Jackson classes, which an agent that serves no JSON does not need.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }

@@ -215,8 +215,8 @@ public final class ScaleBench {
     if (options == null || options.isBlank()) {
       command.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
           "-Xmx64m", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m",
-          "-Xmn10m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
-          "-XX:TrimNativeHeapInterval=60000"));
+          "-Xmn8m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
+          "-XX:TrimNativeHeapInterval=60000", "-XX:CompileThresholdScaling=3"));
     } else {
       command.addAll(List.of(options.trim().split("\\s+")));
     }

@@ -140,8 +140,8 @@ public final class SideBySide {
       // samples performance counters, measured at about 5 ms of CPU per 10 s cycle.
       command.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
           "-Xmx64m", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m",
-          "-Xmn10m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
-          "-XX:TrimNativeHeapInterval=60000",
+          "-Xmn8m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
+          "-XX:TrimNativeHeapInterval=60000", "-XX:CompileThresholdScaling=3",
           "-XX:-UsePerfData"));
     } else {
       command.addAll(List.of(options.trim().split("\\s+")));

@@ -7,6 +7,7 @@ import io.freightwatch.store.Sample;
 import io.freightwatch.store.SeriesStore;
 import io.freightwatch.testing.Promtool;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,5 +108,31 @@ class MetricsEndpointTest {
     assertThat(new String(body, StandardCharsets.UTF_8))
         .contains("# TYPE " + job + " histogram\n")
         .contains("# TYPE " + latency + " summary\n");
+  }
+
+  @Test
+  void exportsJvmAndProcessMetrics() {
+    String body = text(endpoint().render(null));
+
+    assertThat(body)
+        .contains("# TYPE jvm_memory_used_bytes gauge\n")
+        .contains("# TYPE jvm_threads_current gauge\n")
+        .contains("# TYPE jvm_classes_currently_loaded gauge\n")
+        .contains("# TYPE jvm_gc_collection_seconds summary\n")
+        .contains("# TYPE jvm_buffer_pool_used_bytes gauge\n")
+        .contains("# TYPE jvm_compilation_time_seconds_total counter\n")
+        .contains("# TYPE jvm_runtime_info gauge\n")
+        .contains("# TYPE process_cpu_seconds_total counter\n");
+  }
+
+  @Test
+  void nativeMemoryMetricsOnlyWithNativeMemoryTracking() {
+    boolean tracking = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .anyMatch(argument -> argument.startsWith("-XX:NativeMemoryTracking=")
+            && !argument.equals("-XX:NativeMemoryTracking=off"));
+
+    assertThat(MetricsEndpoint.tracksNativeMemory()).isEqualTo(tracking);
+    assertThat(text(endpoint().render(null)).contains("jvm_native_memory_committed_bytes"))
+        .isEqualTo(tracking);
   }
 }
