@@ -100,6 +100,9 @@ public final class LabMain {
       LabOptions options = LabOptions.demo(base).withTenants(tenants).withWorkload(!noWorkload);
       Lab lab;
       try {
+        // The alert printer starts after PostgreSQL and Redis. Check its port first, because a
+        // failed bind at that point reports no port number.
+        Lab.requireFreePort(alertPort, "the alert printer");
         lab = Lab.start(options, line -> System.out.println("[lab] " + line));
       } catch (RuntimeException e) {
         System.err.println("[lab] Start failed: " + messages(e));

@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class LabPortsTest {
 
@@ -21,6 +27,30 @@ class LabPortsTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("port " + port + " for Redis is in use on 127.0.0.1")
           .hasMessageContaining("ss -ltnp 'sport = :" + port + "'");
+    }
+  }
+
+  @Test
+  void busyAlertPortFailsFirst(@TempDir Path dir) throws Exception {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int port = taken.getLocalPort();
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      int code;
+      try {
+        code = new CommandLine(new LabMain.Up())
+            .execute("--dir", dir.toString(), "--no-workload", "--alert-port", "" + port);
+      } finally {
+        System.setErr(err);
+      }
+
+      assertThat(code).isEqualTo(1);
+      assertThat(captured.toString(StandardCharsets.UTF_8))
+          .contains("port " + port + " for the alert printer is in use on 127.0.0.1")
+          .contains("ss -ltnp 'sport = :" + port + "'");
+      assertThat(dir.resolve("postgres")).doesNotExist();
     }
   }
 
