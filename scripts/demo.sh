@@ -8,6 +8,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 LAB_DIR=.lab
 AGENT_URL=http://127.0.0.1:9187
 
+# Check the fixed ports before the build and before .lab is touched. A second demo would otherwise
+# truncate the console log of a demo still running before the lab finds its ports taken.
+if command -v ss >/dev/null 2>&1; then
+  for port in 25432 25433 26379 28080 28081 28082 9187; do
+    if ss -Hltn "sport = :$port" | grep -q .; then
+      echo "demo: port $port is in use, for example by a demo still running; stop what listens" \
+        "there (ss -ltnp 'sport = :$port') and start again" >&2
+      exit 1
+    fi
+  done
+fi
+
 scripts/setup-machine.sh
 echo "demo: building the jar ..."
 mvn -q -B package -DskipTests
