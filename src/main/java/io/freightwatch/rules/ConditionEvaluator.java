@@ -226,7 +226,6 @@ final class ConditionEvaluator {
     return results;
   }
 
-  /** Returns the threshold of a single-comparison condition; NaN for the other forms. */
   /** Returns the comparison of a condition. A combination takes its first condition's. */
   static Optional<RuleSpec.Comparison> comparisonOf(RuleCondition condition) {
     if (condition instanceof RuleCondition.Threshold t) {
@@ -241,6 +240,7 @@ final class ConditionEvaluator {
     return Optional.empty();
   }
 
+  /** Returns the threshold of a single-comparison condition; NaN for the other forms. */
   static double thresholdOf(RuleCondition condition) {
     if (condition instanceof RuleCondition.Threshold t) {
       return t.threshold();
