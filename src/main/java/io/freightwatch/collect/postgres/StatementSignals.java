@@ -55,8 +55,8 @@ final class StatementSignals {
 
   void addSamples(Labels server, StatementInterval interval, int top, List<Sample> out) {
     out.add(Sample.gauge(COVERED,
-        "Seconds of the last interval that the statement numbers cover; shorter than the scrape"
-            + " interval after a reset",
+        "Seconds of the last interval that the statement numbers cover; shorter than the"
+            + " statements_interval after a reset",
         interval.covered().toMillis() / 1000.0, server));
     out.add(Sample.gauge(PARTIAL,
         "1 when pg_stat_statements was reset inside the last interval", interval.isPartial() ? 1 : 0,
