@@ -1,9 +1,9 @@
 package io.freightwatch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.freightwatch.config.SilenceSpec;
+import io.freightwatch.http.Json;
 import io.freightwatch.store.LabelMatcher;
 import io.freightwatch.store.durable.DurableStore;
 import java.io.IOException;
@@ -80,13 +80,5 @@ final class SilenceStore {
     return new SilenceSpec(id, matchers, Instant.parse(node.get("startsAt").asText()),
         Instant.parse(node.get("endsAt").asText()), node.path("createdBy").asText(""),
         node.path("comment").asText(""));
-  }
-
-  /**
-   * Holder of the JSON mapper, so that it is created on first use. Creating it loads about 360
-   * Jackson classes, which an agent that serves no JSON does not need.
-   */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }

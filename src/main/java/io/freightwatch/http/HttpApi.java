@@ -1,6 +1,5 @@
 package io.freightwatch.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.freightwatch.collect.TargetHealth;
@@ -444,13 +443,5 @@ public final class HttpApi {
         .setStatusCode(status)
         .putHeader("Content-Type", "text/plain; charset=utf-8")
         .end(body);
-  }
-
-  /**
-   * Holder of the JSON mapper, so that it is created on first use. Creating it loads about 360
-   * Jackson classes, which an agent that serves no JSON does not need.
-   */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }
