@@ -146,8 +146,11 @@ public final class RedisCollector implements Collector {
   public static CompletableFuture<Void> shutdown(ClientResources resources) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     resources.shutdown(0, 2, TimeUnit.SECONDS).addListener(stopped -> {
-      resources.timer().stop();
-      done.complete(null);
+      try {
+        resources.timer().stop();
+      } finally {
+        done.complete(null);
+      }
     });
     return done;
   }
