@@ -83,7 +83,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     LIBRARY_LEVELS.forEach((name, level) -> context.getLogger(name)
         .setLevel(rootLevel.isGreaterOrEqual(level) ? rootLevel : level));
     // Lettuce's reconnect loop warns at every failed attempt, every few seconds while a Redis
-    // server is down; the collector already logs the failed scrape once per error.
+    // server is down. The collector already logs the failed scrape once per error.
     context.getLogger("io.lettuce.core.protocol.ConnectionWatchdog").setLevel(
         rootLevel.isGreaterOrEqual(Level.ERROR) ? rootLevel : Level.ERROR);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

@@ -27,8 +27,8 @@ import sun.misc.Signal;
  * with the previous check, and reads the contents only when one of them differs. A steady
  * directory then costs one listing and a few stat calls per check. An edit in place, a file
  * renamed over another, and a Kubernetes ConfigMap update (a symbolic link switched to a new
- * directory) all change the file key or the time. The contents' digest then tells a real change
- * from a file that was only touched.
+ * directory) all change the file key or the time. The contents' digest then separates a real
+ * change from a file that was only touched.
  */
 final class RuleReloader {
 
@@ -92,8 +92,9 @@ final class RuleReloader {
   }
 
   /**
-   * Name, file key, size and modification time of each rule file, in name order; null when the
-   * directory or a file cannot be read, so that the contents are read and the error reported.
+   * Returns the name, file key, size and modification time of each rule file, in name order. It
+   * returns null when the directory or a file cannot be read, so that the caller reads the
+   * contents and reports the error.
    */
   private List<String> attributes() {
     try (Stream<Path> listing = Files.list(directory)) {

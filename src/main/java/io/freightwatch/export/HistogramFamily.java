@@ -77,9 +77,9 @@ final class HistogramFamily implements StoreMetrics.Family {
    * Builds one data point from cumulative bucket counts, as the store contains them.
    *
    * @param upperBounds ascending, ending with {@link Double#POSITIVE_INFINITY}
-   * @param cumulativeCounts observations at or below each bound; a count lower than the one before
-   *     it (a reset that reached the buckets in different scrapes) is raised to it, so the buckets
-   *     stay cumulative
+   * @param cumulativeCounts observations at or below each bound. A count lower than the one before
+   *     it, as after a reset that reached the buckets in different scrapes, is raised to it, so
+   *     the buckets stay cumulative
    * @param sum sum of the observations, or NaN when unknown
    * @return the data point, or empty when a count is NaN or negative, since the histogram is then
    *     unknown

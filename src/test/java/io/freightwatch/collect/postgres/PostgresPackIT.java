@@ -220,8 +220,8 @@ class PostgresPackIT {
 
       List<Sample> second = harness.scrape(collector);
 
-      // With a reading at every scrape the second scrape would show the 5 calls (see above); an
-      // hour apart, it repeats the first reading, which only set the baseline.
+      // With a reading at every scrape the second scrape would show the 5 calls (see above). With
+      // readings an hour apart, it repeats the first reading, which only set the baseline.
       assertThat(second).filteredOn(s -> s.name().startsWith("freightwatch_postgres_statement"))
           .containsExactlyInAnyOrderElementsOf(
               first.stream()
